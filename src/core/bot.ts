@@ -1,0 +1,200 @@
+/**
+ * Bot: a Composer with a lifecycle. It accepts connections from transports, runs each
+ * update through the middleware, and keeps each session's outbox.
+ * @module
+ */
+import { EventEmitter } from "eventemitter3";
+import { CloseCode } from "../protocol/codes.js";
+import { encodeMessage } from "../protocol/encode.js";
+import type { OutgoingMessage } from "../protocol/frames.js";
+import { Composer } from "./composer.js";
+import type { Context, Reply } from "./context.js";
+import { BotError } from "./errors.js";
+import type { BotEvents } from "./events.js";
+import type { Ledger } from "./ledger.js";
+import { type Limits, resolveLimits } from "./limits.js";
+import type { Logger } from "./logger.js";
+import { silentLogger } from "./logger.js";
+import { MemoryLedger } from "./memory-ledger.js";
+import { Runtime } from "./runtime.js";
+import type { Transport } from "./transport.js";
+import type { MaybePromise } from "./types.js";
+
+/** Options of {@link Bot}. Every one is optional. */
+export interface BotOptions {
+  /**
+   * Where protocol state (session ids, outbox, dedup ids) is kept.
+   * @default an in-memory ledger
+   */
+  ledger?: Ledger;
+  /**
+   * Receives diagnostics. Pass `console` while developing.
+   * @default silent
+   */
+  logger?: Logger;
+  /** Protocol limits; see {@link Limits} for each default. */
+  limits?: Partial<Limits>;
+  /**
+   * Send the thrown error's message (never its stack) in `internal` error frames.
+   * For development only.
+   * @default false
+   */
+  exposeErrors?: boolean;
+}
+
+/** Who `sendTo` addresses: every session of a user, or one session. */
+export type Recipient = { user: string | number } | { session: string };
+
+type LifeState = "stopped" | "running" | "stopping";
+
+/**
+ * A chat bot. Register middleware and handlers, then start it on a transport
+ * (`serve(bot, …)` from `botwire/ws` does that for you).
+ *
+ * @example
+ * ```ts
+ * const bot = new Bot();
+ * bot.command("start", (ctx) => ctx.reply("Welcome!"));
+ * bot.hears(/hello/i, (ctx) => ctx.reply("Hi there"));
+ * bot.on("message", (ctx) => ctx.reply(`You said: ${ctx.text}`));
+ * serve(bot, { server, path: "/chat" });
+ * ```
+ */
+export class Bot<C extends Context = Context> extends Composer<C> {
+  /** Observability events: `connect`, `disconnect`, `handled`, `error`, `violation`, `start`, `stop`. */
+  readonly events = new EventEmitter<BotEvents<C>>();
+  /** The resolved protocol limits. */
+  readonly limits: Readonly<Limits>;
+  /** The logger in use. */
+  readonly logger: Logger;
+  private errorHandler: (error: BotError<C>) => unknown;
+  private readonly runtime: Runtime<C>;
+  private readonly transports = new Set<Transport>();
+  private state: LifeState = "stopped";
+  private stopping: Promise<void> | undefined;
+
+  /** @param options - see {@link BotOptions} */
+  constructor(options: BotOptions = {}) {
+    super();
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError("new Bot(options): options must be an object");
+    }
+    this.limits = resolveLimits(options.limits);
+    this.logger = options.logger ?? silentLogger;
+    this.errorHandler = (error) => this.logger.error?.(error.message, { error: error.error });
+    this.runtime = new Runtime<C>({
+      ledger: options.ledger ?? new MemoryLedger(this.limits),
+      limits: this.limits,
+      logger: this.logger,
+      events: this.events,
+      exposeErrors: options.exposeErrors ?? false,
+      handler: () => this.middleware(),
+      hooks: () => this.collectHooks(),
+      report: (error, ctx) => this.report(error, ctx),
+    });
+  }
+
+  /** Whether the bot is accepting connections. */
+  get running(): boolean {
+    return this.state === "running";
+  }
+
+  /** How many connections are open across all transports. */
+  get connectionCount(): number {
+    return this.runtime.peers.size;
+  }
+
+  /**
+   * Sets the handler for errors thrown by middleware. The client always gets an
+   * `internal` error frame; this handler is where you log or report the details.
+   * @param handler - receives a {@link BotError} with `error` and `ctx`
+   */
+  catch(handler: (error: BotError<C>) => unknown): this {
+    if (typeof handler !== "function") throw new TypeError("catch() needs a function");
+    this.errorHandler = handler;
+    return this;
+  }
+
+  /**
+   * Starts accepting connections from `transport`. A bot can run on several transports;
+   * starting one that is already running does nothing. A stopped bot can be started again.
+   */
+  async start(transport: Transport): Promise<void> {
+    if (this.state === "stopping") await this.stopping;
+    if (this.transports.has(transport)) return;
+    if (this.state === "stopped") {
+      this.runtime.reset();
+      this.state = "running";
+      this.events.emit("start");
+    }
+    this.transports.add(transport);
+    try {
+      await transport.listen(this.runtime);
+    } catch (error) {
+      this.transports.delete(transport);
+      if (this.transports.size === 0) this.state = "stopped";
+      throw error;
+    }
+  }
+
+  /**
+   * Stops gracefully: stops accepting connections, closes open ones with 1001, and waits
+   * for handlers in flight. Idempotent; resolves when fully stopped.
+   * @param transport - stop only this transport (the bot stops when none is left)
+   */
+  stop(transport?: Transport): Promise<void> {
+    if (transport !== undefined && this.transports.size > 1) {
+      if (!this.transports.delete(transport)) return Promise.resolve();
+      return Promise.resolve(transport.close(CloseCode.GoingAway, "server shutting down"));
+    }
+    if (this.state === "stopped") return Promise.resolve();
+    this.stopping ??= this.shutdown().finally(() => {
+      this.stopping = undefined;
+    });
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.state = "stopping";
+    const transports = [...this.transports];
+    this.transports.clear();
+    await Promise.allSettled(
+      transports.map((t) => t.close(CloseCode.GoingAway, "server shutting down")),
+    );
+    await this.runtime.idle();
+    this.state = "stopped";
+    this.events.emit("stop");
+  }
+
+  /**
+   * Sends a message to every session of a user, or to one session. A client that is not
+   * connected gets it from its outbox when it resumes. Resolves with the number of
+   * sessions it was queued for.
+   */
+  async sendTo(recipient: Recipient, message: Reply): Promise<number> {
+    const body: OutgoingMessage = typeof message === "string" ? { text: message } : message;
+    const { ledger } = this.runtime.config;
+    let sessions: string[];
+    if ("session" in recipient) {
+      sessions = (await ledger.has(recipient.session)) ? [recipient.session] : [];
+    } else if ("user" in recipient) {
+      sessions = await ledger.sessionsOf(String(recipient.user));
+    } else {
+      throw new TypeError("sendTo() needs { user } or { session }");
+    }
+    await Promise.all(
+      sessions.map((s) => this.runtime.deliver(s, (seq) => encodeMessage(seq, body))),
+    );
+    return sessions.length;
+  }
+
+  private async report(error: unknown, ctx: C): Promise<void> {
+    const botError = new BotError<C>(error, ctx);
+    this.events.emit("error", botError);
+    try {
+      await (this.errorHandler(botError) as MaybePromise<unknown>);
+    } catch (secondary) {
+      this.logger.error?.("bot.catch handler threw", { error: secondary });
+    }
+  }
+}

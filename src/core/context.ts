@@ -1,0 +1,139 @@
+/**
+ * Context: everything a handler needs about one update, and the ways to answer it.
+ * @module
+ */
+import type { MessageFrame, OutgoingMessage } from "../protocol/frames.js";
+import type { CommandMatch } from "../router/command.js";
+import type { ConnectionInfo } from "./transport.js";
+
+/** The kinds of update that run the middleware chain. */
+export type UpdateKind = "message" | "connect" | "disconnect";
+
+/** Connection details visible to handlers. */
+export interface ContextConnection extends ConnectionInfo {
+  /** The connection id (unique per connection, not per session). */
+  readonly id: string;
+}
+
+/** What `ctx.reply` and `ctx.send` accept: a text, or a text and/or data. */
+export type Reply = string | OutgoingMessage;
+
+/** A recognised intent, set on `ctx.intent` by `bot.intent(...)`. */
+export interface IntentMatch {
+  /** The intent name. */
+  name: string;
+  /** Confidence between 0 and 1. */
+  score: number;
+}
+
+/**
+ * @internal How a context hands its outgoing messages to the connection's session.
+ * Returns the assigned `seq`.
+ */
+export interface ContextSink {
+  deliver(body: OutgoingMessage, replyTo: string | undefined): Promise<number>;
+}
+
+/** @internal Constructor input of {@link Context}. */
+export interface ContextInit {
+  update: UpdateKind;
+  connection: ContextConnection;
+  sessionId: string;
+  message: MessageFrame | undefined;
+  user: unknown;
+  resumed: boolean;
+  sink: ContextSink;
+}
+
+function normalise(reply: Reply): OutgoingMessage {
+  if (typeof reply === "string") return { text: reply };
+  if (typeof reply !== "object" || reply === null) {
+    throw new TypeError("reply() takes a string or { text?, data? }");
+  }
+  const out: OutgoingMessage = {};
+  if (reply.text !== undefined) {
+    if (typeof reply.text !== "string") throw new TypeError("reply text must be a string");
+    out.text = reply.text;
+  }
+  if (reply.data !== undefined) out.data = reply.data;
+  return out;
+}
+
+/**
+ * The context of one update. Extend it with flavors (`SessionFlavor<S>`, …) and use the
+ * result as the bot's type parameter: `new Bot<Context & SessionFlavor<S>>()`.
+ */
+export class Context {
+  /** The kind of update: `"message"`, `"connect"` or `"disconnect"`. */
+  readonly update: UpdateKind;
+  /** The connection this update came through. */
+  readonly connection: ContextConnection;
+  /** The protocol session id (stable across reconnects of one client). */
+  readonly sessionId: string;
+  /** The validated message frame; `undefined` for connect/disconnect updates. */
+  readonly message: MessageFrame | undefined;
+  /** The authenticated user (set by `auth()`), or `undefined`. */
+  user: unknown;
+  /** True when this connection resumed an earlier session. */
+  readonly resumed: boolean;
+  /** A per-update bag for middleware to pass values down the chain. */
+  state: Record<string, unknown> = {};
+  /** Set by `command()`: the parsed command. */
+  command: CommandMatch | undefined;
+  /** Set by `hears()`: the match of the text against the trigger. */
+  match: RegExpExecArray | undefined;
+  /** Set by `intent()`: the recognised intent. */
+  intent: IntentMatch | undefined;
+
+  private readonly sink: ContextSink;
+  private readonly pending: Promise<number>[] = [];
+
+  /** @internal Contexts are created by the bot, one per update. */
+  constructor(init: ContextInit) {
+    this.update = init.update;
+    this.connection = init.connection;
+    this.sessionId = init.sessionId;
+    this.message = init.message;
+    this.user = init.user;
+    this.resumed = init.resumed;
+    this.sink = init.sink;
+  }
+
+  /** The message text, if any. */
+  get text(): string | undefined {
+    return this.message?.text;
+  }
+
+  /** The message's structured payload, if any. */
+  get data(): unknown {
+    return this.message?.data;
+  }
+
+  /**
+   * Answers the current message: the client gets it with `replyTo` set to the message id.
+   * Resolves with the message's `seq` once it is in the session's outbox.
+   * @param reply - a text, or `{ text?, data? }`
+   * @example
+   * ```ts
+   * bot.command("ping", (ctx) => ctx.reply("pong"));
+   * ```
+   */
+  reply(reply: Reply): Promise<number> {
+    return this.track(this.sink.deliver(normalise(reply), this.message?.id));
+  }
+
+  /** Sends a message to this session without `replyTo`. Resolves with its `seq`. */
+  send(message: Reply): Promise<number> {
+    return this.track(this.sink.deliver(normalise(message), undefined));
+  }
+
+  /** @internal Waits for every message sent from this context to be in the outbox. */
+  settled(): Promise<unknown> {
+    return Promise.all(this.pending);
+  }
+
+  private track(promise: Promise<number>): Promise<number> {
+    this.pending.push(promise);
+    return promise;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Errors: one type per boundary. Anything a handler throws reaches `bot.catch` as a
+ * {@link BotError} that carries the original error and the context.
+ * @module
+ */
+import type { Context } from "./context.js";
+
+/**
+ * An error thrown by middleware while handling an update. The client only ever sees an
+ * `internal` error frame with a generic message; the details stay on the server.
+ */
+export class BotError<C extends Context = Context> extends Error {
+  /**
+   * @param error - what the middleware threw (any value)
+   * @param ctx - the context of the update being handled
+   */
+  constructor(
+    readonly error: unknown,
+    readonly ctx: C,
+  ) {
+    super(describe(error, ctx), { cause: error });
+    this.name = "BotError";
+  }
+}
+
+function describe(error: unknown, ctx: Context): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `Error in middleware while handling a ${ctx.update} update: ${text}`;
+}
+
+/** Throw this from middleware to send a specific error frame instead of `internal`. */
+export class ClientError extends Error {
+  /**
+   * @param code - the error frame code, e.g. `"bad_request"` or `"rate_limited"`
+   * @param message - text that is safe to show the client
+   * @param options - `retryAfterMs` for `rate_limited`, `closeCode` to also close the connection
+   */
+  constructor(
+    readonly code: "bad_request" | "unauthorized" | "rate_limited" | "too_large" | "internal",
+    message: string,
+    readonly options: { retryAfterMs?: number; closeCode?: number } = {},
+  ) {
+    super(message);
+    this.name = "ClientError";
+  }
+}

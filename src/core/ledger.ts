@@ -1,0 +1,61 @@
+/**
+ * The ledger keeps protocol state per session: the seq counter, the outbox of unacknowledged
+ * bot messages, the ids of handled client messages (dedup) and the session's owner.
+ * The default lives in memory; a shared store (Redis) provides one for many nodes.
+ * @module
+ */
+import type { MaybePromise } from "./types.js";
+
+/** A bot message kept for replay: its seq and its encoded frame. */
+export interface OutboxEntry {
+  /** The message's sequence number. */
+  seq: number;
+  /** The encoded `message` frame, ready to send. */
+  frame: string;
+}
+
+/** The result of opening (creating or resuming) a session. */
+export interface OpenResult {
+  /** The session id (new unless resumed). */
+  session: string;
+  /** Whether the requested session was resumed. */
+  resumed: boolean;
+  /** The highest seq assigned so far. */
+  seq: number;
+  /** True when messages after `lastSeq` were dropped and cannot be replayed. */
+  gap: boolean;
+  /** The frames after `lastSeq`, oldest first. */
+  replay: OutboxEntry[];
+}
+
+/** What `claim` found for a client message id. */
+export type Claim =
+  /** Never seen: handle it. */
+  | { state: "new" }
+  /** Being handled right now (by another connection of the same session). */
+  | { state: "pending" }
+  /** Already handled: these are its replies still in the outbox (maybe none). */
+  | { state: "done"; replies: OutboxEntry[] };
+
+/** Protocol state storage. Every method may be sync or async. */
+export interface Ledger {
+  /**
+   * Resumes `request.session` if it exists and belongs to `request.owner` (both may be
+   * undefined), else creates a new session with an unguessable id.
+   */
+  open(request: { session?: string; lastSeq?: number; owner?: string }): MaybePromise<OpenResult>;
+  /** Assigns the next seq, encodes the frame with `encode(seq)` and stores it in the outbox. */
+  append(session: string, encode: (seq: number) => string): MaybePromise<OutboxEntry>;
+  /** Drops outbox entries up to and including `seq`. */
+  ack(session: string, seq: number): MaybePromise<void>;
+  /** Marks a client message id as being handled, or reports that it was seen before. */
+  claim(session: string, id: string): MaybePromise<Claim>;
+  /** Records the seqs of the replies to a handled message id (after `claim` said "new"). */
+  settle(session: string, id: string, replySeqs: readonly number[]): MaybePromise<void>;
+  /** Forgets a claim whose handling failed before it produced anything, so a retry runs it. */
+  release(session: string, id: string): MaybePromise<void>;
+  /** The live (not expired) sessions owned by a user id. */
+  sessionsOf(owner: string): MaybePromise<string[]>;
+  /** Whether a session exists. */
+  has(session: string): MaybePromise<boolean>;
+}

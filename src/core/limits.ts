@@ -1,0 +1,157 @@
+/**
+ * Protocol limits with their defaults, and the per-connection flood guard.
+ * @module
+ */
+
+/** Limits that protect the server. All are on by default and generous enough for real chat. */
+export interface Limits {
+  /**
+   * Longest message `text`, in characters; longer ones get `too_large`.
+   * @default 8192
+   */
+  maxTextLength: number;
+  /**
+   * Deepest nesting of objects/arrays in a frame.
+   * @default 32
+   */
+  maxDepth: number;
+  /**
+   * Sustained messages per second allowed on one connection (token bucket refill rate).
+   * @default 50
+   */
+  messagesPerSecond: number;
+  /**
+   * Messages one connection may send in a burst before `messagesPerSecond` applies.
+   * @default 200
+   */
+  burst: number;
+  /**
+   * Violations (bad frames, rate-limited messages) tolerated within `violationWindowMs`
+   * before the connection is closed with 4429.
+   * @default 20
+   */
+  maxViolations: number;
+  /**
+   * Window over which violations are counted.
+   * @default 10000
+   */
+  violationWindowMs: number;
+  /**
+   * Bytes a connection may have queued for sending before it counts as a slow reader
+   * and is closed with 1013.
+   * @default 4194304 (4 MiB)
+   */
+  maxBufferedBytes: number;
+  /**
+   * Close connections that send neither `hello` nor a message within this time (4408).
+   * Transports may override it per connection (`serve({ helloTimeoutMs })`).
+   * @default 10000
+   */
+  helloTimeoutMs: number;
+  /**
+   * Bot messages kept per session for replay until acknowledged.
+   * @default 1000
+   */
+  outboxMessages: number;
+  /**
+   * Bytes of bot messages kept per session for replay until acknowledged.
+   * @default 1048576 (1 MiB)
+   */
+  outboxBytes: number;
+  /**
+   * How long an unacknowledged bot message is kept for replay.
+   * @default 86400000 (24 h)
+   */
+  outboxAgeMs: number;
+  /**
+   * Client message ids remembered per session for deduplication.
+   * @default 1000
+   */
+  dedupWindow: number;
+  /**
+   * How long an idle protocol session can still be resumed.
+   * @default 86400000 (24 h)
+   */
+  sessionTtlMs: number;
+}
+
+/** The default {@link Limits}. */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxTextLength: 8192,
+  maxDepth: 32,
+  messagesPerSecond: 50,
+  burst: 200,
+  maxViolations: 20,
+  violationWindowMs: 10_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  helloTimeoutMs: 10_000,
+  outboxMessages: 1000,
+  outboxBytes: 1024 * 1024,
+  outboxAgeMs: 86_400_000,
+  dedupWindow: 1000,
+  sessionTtlMs: 86_400_000,
+});
+
+/** Merges user limits over the defaults and checks them; throws a `RangeError` naming the bad one. */
+export function resolveLimits(partial: Partial<Limits> | undefined): Limits {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...partial };
+  for (const [key, value] of Object.entries(limits)) {
+    if (typeof value !== "number" || Number.isNaN(value) || value <= 0) {
+      throw new RangeError(`limits.${key} must be a positive number, got ${String(value)}`);
+    }
+  }
+  return limits;
+}
+
+/** A token bucket: `take()` is true while tokens remain; refills continuously. */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+
+  /**
+   * @param rate - tokens added per second
+   * @param capacity - most tokens held at once
+   */
+  constructor(
+    private readonly rate: number,
+    private readonly capacity: number,
+    now = Date.now(),
+  ) {
+    this.tokens = capacity;
+    this.last = now;
+  }
+
+  /** Takes one token; returns 0 on success or the milliseconds until one is available. */
+  take(now = Date.now()): number {
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) * this.rate) / 1000);
+    this.last = now;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return 0;
+    }
+    return ((1 - this.tokens) * 1000) / this.rate;
+  }
+}
+
+/** Counts violations in a sliding window; `add()` is true once the limit is exceeded. */
+export class ViolationCounter {
+  private readonly times: number[] = [];
+
+  /**
+   * @param max - violations tolerated within the window
+   * @param windowMs - the window length
+   */
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Records one violation; returns true when there were more than `max` in the window. */
+  add(now = Date.now()): boolean {
+    this.times.push(now);
+    while (this.times.length > 0 && (this.times[0] as number) <= now - this.windowMs) {
+      this.times.shift();
+    }
+    return this.times.length > this.max;
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * Peer: the protocol state machine of one connection. Frames come in, are parsed and
+ * queued in arrival order; each message runs the middleware chain with a fresh Context.
+ * @module
+ */
+import { CloseCode, ErrorCode } from "../protocol/codes.js";
+import { encodeError, encodeMessage, encodeReceipt, encodeWelcome } from "../protocol/encode.js";
+import type { HelloFrame, MessageFrame } from "../protocol/frames.js";
+import { parseClientFrame } from "../protocol/parse.js";
+import { run } from "./compose.js";
+import { Context, type ContextConnection, type UpdateKind } from "./context.js";
+import { ClientError } from "./errors.js";
+import { type Handshake, HandshakeRejection } from "./handshake.js";
+import type { OutboxEntry } from "./ledger.js";
+import { TokenBucket, ViolationCounter } from "./limits.js";
+import type { Runtime } from "./runtime.js";
+import type { Connection, ConnectionListener } from "./transport.js";
+
+type State = "new" | "handshaking" | "ready" | "closed";
+
+/** The key a user is stored under: its `id` when it has one. */
+export function ownerOf(user: unknown): string | undefined {
+  if (typeof user !== "object" || user === null) return undefined;
+  const id = (user as { id?: unknown }).id;
+  return typeof id === "string" || typeof id === "number" ? String(id) : undefined;
+}
+
+function bearerToken(headers: Readonly<Record<string, string | string[] | undefined>>) {
+  const value = headers.authorization;
+  const header = Array.isArray(value) ? value[0] : value;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+/** One connection's protocol state. Created by the runtime for each connection. */
+export class Peer<C extends Context> implements ConnectionListener {
+  private state: State = "new";
+  private session: string | undefined;
+  private user: unknown;
+  private resumed = false;
+  /** Highest seq written to this connection; replays and live pushes below it are skipped. */
+  private sentSeq = 0;
+  /** Live entries that arrived during the handshake, sent after the welcome. */
+  private early: OutboxEntry[] | undefined = [];
+  private queue: Promise<void> = Promise.resolve();
+  private helloTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly bucket: TokenBucket;
+  private readonly violations: ViolationCounter;
+  private readonly info: ContextConnection;
+
+  constructor(
+    private readonly runtime: Runtime<C>,
+    private readonly connection: Connection,
+    helloTimeoutMs: number,
+  ) {
+    const { limits } = runtime.config;
+    this.bucket = new TokenBucket(limits.messagesPerSecond, limits.burst);
+    this.violations = new ViolationCounter(limits.maxViolations, limits.violationWindowMs);
+    this.info = { id: connection.id, ...connection.info };
+    this.helloTimer = setTimeout(
+      () => this.close(CloseCode.HelloTimeout, "hello timeout"),
+      helloTimeoutMs,
+    );
+    // Do not keep a process alive just to time out a handshake.
+    (this.helloTimer as { unref?: () => void }).unref?.();
+  }
+
+  // ── Transport events ──────────────────────────────────────────────────────
+
+  message(raw: string): void {
+    if (this.state === "closed") return;
+    const parsed = parseClientFrame(raw, this.runtime.config.limits);
+    if (!parsed.ok) return this.violation(parsed.code, parsed.message, parsed.replyTo);
+    const frame = parsed.frame;
+    switch (frame.type) {
+      case "hello":
+        if (this.state !== "new")
+          return this.violation(ErrorCode.BadRequest, "hello must be the first frame");
+        this.state = "handshaking";
+        return this.enqueue(() => this.handshake(frame));
+      case "ack":
+        if (this.session === undefined)
+          return this.violation(ErrorCode.BadRequest, "ack before welcome");
+        this.runtime
+          .track(Promise.resolve(this.runtime.config.ledger.ack(this.session, frame.seq)))
+          .catch((error: unknown) => this.runtime.config.logger.error?.("ack failed", { error }));
+        return;
+      case "message": {
+        const waitMs = this.bucket.take();
+        if (waitMs > 0) {
+          return this.violation(ErrorCode.RateLimited, "too many messages", frame.id, waitMs);
+        }
+        if (this.state === "new") {
+          this.state = "handshaking";
+          this.enqueue(() => this.handshake(undefined));
+        }
+        const arrived = Date.now();
+        return this.enqueue(() => this.handleMessage(frame, arrived));
+      }
+    }
+  }
+
+  binary(): void {
+    this.violation(ErrorCode.BadRequest, "binary frames are not supported; send JSON text");
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === "closed") return;
+    const wasReady = this.state === "ready";
+    this.state = "closed";
+    clearTimeout(this.helloTimer);
+    this.runtime.forget(this);
+    if (this.session !== undefined) this.runtime.detach(this.session, this);
+    try {
+      this.connection.close(code, reason);
+    } catch {
+      // The socket may already be gone; closing is best effort.
+    }
+    this.runtime.config.events.emit("disconnect", {
+      connectionId: this.connection.id,
+      sessionId: this.session,
+      code,
+      reason,
+    });
+    if (wasReady) {
+      // Let queued messages finish first, then tell the bot.
+      this.queue = this.queue.then(async () => {
+        await this.runUpdate("disconnect", undefined);
+      });
+      this.runtime.track(this.queue);
+    }
+  }
+
+  /** A method, so TypeScript does not narrow `state` across awaits. */
+  private isClosed(): boolean {
+    return this.state === "closed";
+  }
+
+  // ── Outgoing ──────────────────────────────────────────────────────────────
+
+  /** Sends an outbox entry unless this connection already has it. */
+  push(entry: OutboxEntry): void {
+    if (this.early !== undefined) {
+      this.early.push(entry);
+      return;
+    }
+    if (entry.seq <= this.sentSeq) return;
+    this.sentSeq = entry.seq;
+    this.write(entry.frame);
+  }
+
+  private write(frame: string): void {
+    if (this.state === "closed") return;
+    if (this.connection.bufferedAmount > this.runtime.config.limits.maxBufferedBytes) {
+      // A peer that does not read must not make the server buffer without bound.
+      return this.close(CloseCode.TryAgainLater, "slow reader");
+    }
+    this.connection.send(frame);
+  }
+
+  private sendError(code: ErrorCode, message: string, replyTo?: string, retryAfterMs?: number) {
+    this.write(encodeError(code, message, replyTo, retryAfterMs));
+  }
+
+  private violation(code: ErrorCode, message: string, replyTo?: string, retryAfterMs?: number) {
+    this.runtime.config.events.emit("violation", {
+      connectionId: this.connection.id,
+      code,
+      message,
+    });
+    if (this.violations.add())
+      return this.close(CloseCode.TooManyViolations, "too many violations");
+    this.sendError(code, message, replyTo, retryAfterMs);
+  }
+
+  // ── Handshake ─────────────────────────────────────────────────────────────
+
+  private enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(() => (this.state === "closed" ? undefined : task()));
+    this.runtime.track(this.queue).catch((error: unknown) => {
+      this.runtime.config.logger.error?.("connection task failed", { error });
+      this.close(CloseCode.Internal, "internal error");
+    });
+  }
+
+  private async handshake(hello: HelloFrame | undefined): Promise<void> {
+    const { ledger, logger } = this.runtime.config;
+    const handshake: Handshake = {
+      token: hello?.token ?? bearerToken(this.connection.info.headers),
+      info: this.connection.info,
+      user: undefined,
+    };
+    try {
+      for (const hook of this.runtime.hooks) await hook(handshake);
+    } catch (error) {
+      if (error instanceof HandshakeRejection) {
+        this.sendError(error.code, error.message);
+        return this.close(error.closeCode, error.message);
+      }
+      logger.error?.("handshake hook failed", { error });
+      this.sendError(ErrorCode.Internal, "internal error");
+      return this.close(CloseCode.Internal, "internal error");
+    }
+    if (this.isClosed()) return;
+    this.user = handshake.user;
+    // Attach before opening so live messages sent meanwhile are buffered, not missed.
+    if (hello?.session !== undefined) this.runtime.attach(hello.session, this);
+    const opened = await ledger.open({
+      ...(hello?.session !== undefined && { session: hello.session }),
+      ...(hello?.lastSeq !== undefined && { lastSeq: hello.lastSeq }),
+      ...(ownerOf(this.user) !== undefined && { owner: ownerOf(this.user) as string }),
+    });
+    if (hello?.session !== undefined && opened.session !== hello.session) {
+      this.runtime.detach(hello.session, this);
+    }
+    if (this.isClosed()) return;
+    this.session = opened.session;
+    this.resumed = opened.resumed;
+    this.runtime.attach(opened.session, this);
+    clearTimeout(this.helloTimer);
+    this.sentSeq = opened.resumed ? Math.min(hello?.lastSeq ?? 0, opened.seq) : 0;
+    this.write(encodeWelcome(opened.session, opened.resumed, opened.seq, opened.gap));
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const entry of opened.replay) this.push(entry);
+    for (const entry of early) this.push(entry);
+    this.state = "ready";
+    this.runtime.config.events.emit("connect", {
+      connectionId: this.connection.id,
+      sessionId: opened.session,
+      resumed: opened.resumed,
+      user: this.user,
+    });
+    await this.runUpdate("connect", undefined);
+  }
+
+  // ── Messages ──────────────────────────────────────────────────────────────
+
+  private async handleMessage(frame: MessageFrame, arrived: number): Promise<void> {
+    const session = this.session;
+    if (session === undefined || this.state !== "ready") return;
+    const { ledger, events } = this.runtime.config;
+    const id = frame.id;
+    if (id !== undefined) {
+      const claim = await ledger.claim(session, id);
+      if (claim.state === "pending") return;
+      if (claim.state === "done") {
+        // A re-sent message: replay what it produced instead of handling it twice.
+        for (const entry of claim.replies) this.write(entry.frame);
+        if (claim.replies.length === 0) this.write(encodeReceipt(id));
+        return;
+      }
+    }
+    const replySeqs: number[] = [];
+    const failed = await this.runUpdate("message", frame, replySeqs);
+    if (id !== undefined) {
+      await ledger.settle(session, id, replySeqs);
+      if (replySeqs.length === 0) this.write(encodeReceipt(id));
+    }
+    events.emit("handled", {
+      connectionId: this.connection.id,
+      sessionId: session,
+      id,
+      failed,
+      durationMs: Date.now() - arrived,
+    });
+  }
+
+  /** Runs the chain for one update; returns whether it failed. */
+  private async runUpdate(
+    update: UpdateKind,
+    message: MessageFrame | undefined,
+    replySeqs?: number[],
+  ): Promise<boolean> {
+    const session = this.session;
+    if (session === undefined) return false;
+    const runtime = this.runtime;
+    const replyTo = message?.id;
+    const ctx = new Context({
+      update,
+      connection: this.info,
+      sessionId: session,
+      message,
+      user: this.user,
+      resumed: this.resumed,
+      sink: {
+        deliver: async (body, to) => {
+          const seq = await runtime.deliver(session, (s) => encodeMessage(s, body, to));
+          if (to !== undefined && to === replyTo) replySeqs?.push(seq);
+          return seq;
+        },
+      },
+    }) as C;
+    try {
+      await run(runtime.handler, ctx);
+      await ctx.settled();
+      return false;
+    } catch (error) {
+      await ctx.settled().catch(() => undefined);
+      await this.fail(error, ctx, replyTo);
+      return true;
+    }
+  }
+
+  private async fail(error: unknown, ctx: C, replyTo: string | undefined): Promise<void> {
+    if (error instanceof ClientError) {
+      this.sendError(error.code, error.message, replyTo, error.options.retryAfterMs);
+      if (error.options.closeCode !== undefined) this.close(error.options.closeCode, error.message);
+      return;
+    }
+    await this.runtime.config.report(error, ctx);
+    const { exposeErrors } = this.runtime.config;
+    const text = exposeErrors && error instanceof Error ? error.message : "internal error";
+    this.sendError(ErrorCode.Internal, text, replyTo);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The runtime shared by all connections of a bot: the ledger, the live connections of
+ * each session, error reporting and in-flight tracking. Internal.
+ * @module
+ */
+import type { EventEmitter } from "eventemitter3";
+import type { MiddlewareFn } from "./compose.js";
+import type { Context } from "./context.js";
+import type { BotEvents } from "./events.js";
+import type { HandshakeHook } from "./handshake.js";
+import type { Ledger, OutboxEntry } from "./ledger.js";
+import type { Limits } from "./limits.js";
+import type { Logger } from "./logger.js";
+import { Peer } from "./peer.js";
+import type {
+  Connection,
+  ConnectionListener,
+  ConnectionOptions,
+  TransportHost,
+} from "./transport.js";
+
+/** Everything a {@link Peer} needs from its bot. */
+export interface RuntimeConfig<C extends Context> {
+  ledger: Ledger;
+  limits: Limits;
+  logger: Logger;
+  events: EventEmitter<BotEvents<C>>;
+  exposeErrors: boolean;
+  handler: () => MiddlewareFn<C>;
+  hooks: () => HandshakeHook[];
+  report: (error: unknown, ctx: C) => Promise<void>;
+}
+
+/** Connects transports to peers and routes outbox entries to the live connections of a session. */
+export class Runtime<C extends Context> implements TransportHost {
+  /** Live peers per session id on this node. */
+  private readonly live = new Map<string, Set<Peer<C>>>();
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** Open peers, for counting and shutdown. */
+  readonly peers = new Set<Peer<C>>();
+  private hookCache: HandshakeHook[] | undefined;
+  private handlerCache: MiddlewareFn<C> | undefined;
+
+  constructor(readonly config: RuntimeConfig<C>) {}
+
+  open(connection: Connection, options?: ConnectionOptions): ConnectionListener {
+    const peer = new Peer(
+      this,
+      connection,
+      options?.helloTimeoutMs ?? this.config.limits.helloTimeoutMs,
+    );
+    this.peers.add(peer);
+    return peer;
+  }
+
+  /** The composed middleware (computed once per start). */
+  get handler(): MiddlewareFn<C> {
+    this.handlerCache ??= this.config.handler();
+    return this.handlerCache;
+  }
+
+  /** The handshake hooks of the whole middleware tree (collected once per start). */
+  get hooks(): HandshakeHook[] {
+    this.hookCache ??= this.config.hooks();
+    return this.hookCache;
+  }
+
+  /** Forgets cached middleware so registrations made after a stop take effect on restart. */
+  reset(): void {
+    this.hookCache = undefined;
+    this.handlerCache = undefined;
+  }
+
+  /** Appends a bot message to a session's outbox and pushes it to the session's live peers. */
+  async deliver(session: string, encode: (seq: number) => string): Promise<number> {
+    const entry = await this.config.ledger.append(session, encode);
+    this.push(session, entry);
+    return entry.seq;
+  }
+
+  /** Pushes an outbox entry to the live peers of a session on this node. */
+  push(session: string, entry: OutboxEntry): void {
+    const peers = this.live.get(session);
+    if (peers === undefined) return;
+    for (const peer of peers) peer.push(entry);
+  }
+
+  /** Registers a peer as live for a session (before its welcome, so nothing slips by). */
+  attach(session: string, peer: Peer<C>): void {
+    const peers = this.live.get(session) ?? new Set<Peer<C>>();
+    this.live.set(session, peers);
+    peers.add(peer);
+  }
+
+  /** Removes a peer from a session's live set. */
+  detach(session: string, peer: Peer<C>): void {
+    const peers = this.live.get(session);
+    if (peers === undefined) return;
+    peers.delete(peer);
+    if (peers.size === 0) this.live.delete(session);
+  }
+
+  /** Removes a closed peer. */
+  forget(peer: Peer<C>): void {
+    this.peers.delete(peer);
+  }
+
+  /** Tracks a promise so `idle()` can wait for it. */
+  track<T>(promise: Promise<T>): Promise<T> {
+    this.inflight.add(promise);
+    const done = () => this.inflight.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+
+  /** Resolves once no tracked work is in flight. */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * botwire: build chat bots that talk over WebSocket.
+ *
+ * The core runs anywhere (Node, browsers, Deno, Bun). Attach it to a server with
+ * `serve` from `botwire/ws`, test it with `createTestClient` from `botwire/testing`.
+ * @module
+ */
+export { Bot, type BotOptions, type Recipient } from "./core/bot.js";
+export {
+  compose,
+  flatten,
+  type Middleware,
+  type MiddlewareFn,
+  type MiddlewareObj,
+  type NextFunction,
+  type Predicate,
+} from "./core/compose.js";
+export { Composer } from "./core/composer.js";
+export {
+  Context,
+  type ContextConnection,
+  type IntentMatch,
+  type Reply,
+  type UpdateKind,
+} from "./core/context.js";
+export { BotError, ClientError } from "./core/errors.js";
+export type {
+  BotEvents,
+  ConnectEvent,
+  DisconnectEvent,
+  HandledEvent,
+  ViolationEvent,
+} from "./core/events.js";
+export {
+  type Handshake,
+  type HandshakeHook,
+  HandshakeRejection,
+  withHandshake,
+} from "./core/handshake.js";
+export type { Claim, Ledger, OpenResult, OutboxEntry } from "./core/ledger.js";
+export { DEFAULT_LIMITS, type Limits } from "./core/limits.js";
+export type { Logger } from "./core/logger.js";
+export { MemoryLedger } from "./core/memory-ledger.js";
+export type {
+  Connection,
+  ConnectionInfo,
+  ConnectionListener,
+  ConnectionOptions,
+  Transport,
+  TransportHost,
+} from "./core/transport.js";
+export type { MaybePromise } from "./core/types.js";
+export * from "./protocol/index.js";
+export type { CommandMatch } from "./router/command.js";
+export { isCommand, isUpdate, matchesText, type Trigger } from "./router/predicates.js";

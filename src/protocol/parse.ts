@@ -1,0 +1,85 @@
+/**
+ * Turns one raw text frame into a validated {@link ClientFrame}, or a reason to refuse it.
+ * @module
+ */
+import * as v from "valibot";
+import { ErrorCode } from "./codes.js";
+import { type ClientFrame, ClientFrameSchema } from "./frames.js";
+import { parseUntrustedJson } from "./json.js";
+
+/** Limits applied while parsing a frame. */
+export interface ParseLimits {
+  /** Longest accepted `text`, in UTF-16 code units. */
+  maxTextLength: number;
+  /** Deepest accepted nesting of objects and arrays. */
+  maxDepth: number;
+}
+
+/** The outcome of {@link parseClientFrame}. */
+export type ParseResult =
+  | { ok: true; frame: ClientFrame }
+  | { ok: false; code: ErrorCode; message: string; replyTo?: string };
+
+function fail(code: ErrorCode, message: string, replyTo?: string): ParseResult {
+  return replyTo === undefined
+    ? { ok: false, code, message }
+    : { ok: false, code, message, replyTo };
+}
+
+function firstNonSpace(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return c;
+  }
+  return -1;
+}
+
+/**
+ * Parses and validates a client text frame.
+ *
+ * A frame whose first non-blank character is not `{` is a plain-text message.
+ * Never throws: every failure becomes a `bad_request` or `too_large` result whose
+ * message is safe to send back to the client.
+ */
+export function parseClientFrame(raw: string, limits: ParseLimits): ParseResult {
+  if (firstNonSpace(raw) !== 123 /* { */) {
+    if (raw.length > limits.maxTextLength) return fail(ErrorCode.TooLarge, "text too long");
+    return { ok: true, frame: { type: "message", text: raw } };
+  }
+  let json: unknown;
+  try {
+    json = parseUntrustedJson(raw, limits.maxDepth);
+  } catch (error) {
+    return error instanceof RangeError
+      ? fail(ErrorCode.BadRequest, "frame nested too deeply")
+      : fail(ErrorCode.BadRequest, "invalid JSON");
+  }
+  const result = v.safeParse(ClientFrameSchema, json);
+  if (!result.success) {
+    return fail(ErrorCode.BadRequest, describeIssue(result.issues[0]), replyToOf(json));
+  }
+  const frame = result.output;
+  if (frame.type === "message") {
+    if (frame.text !== undefined && frame.text.length > limits.maxTextLength) {
+      return fail(ErrorCode.TooLarge, "text too long", frame.id);
+    }
+    if (frame.text === undefined && frame.data === undefined) {
+      return fail(ErrorCode.BadRequest, "message needs text or data", frame.id);
+    }
+  }
+  return { ok: true, frame };
+}
+
+/** A short, safe description of the first schema issue (never echoes the input). */
+function describeIssue(issue: v.BaseIssue<unknown>): string {
+  const path = issue.path?.map((p) => String(p.key)).join(".");
+  if (!path) return issue.kind === "schema" ? "unknown or missing frame type" : "invalid frame";
+  return `invalid field "${path.slice(0, 40)}": expected ${issue.expected ?? "valid value"}`;
+}
+
+/** The message id of a rejected frame, if it has a usable one, so the error can refer to it. */
+function replyToOf(json: unknown): string | undefined {
+  if (typeof json !== "object" || json === null) return undefined;
+  const id = (json as { id?: unknown }).id;
+  return typeof id === "string" && id.length > 0 && id.length <= 128 ? id : undefined;
+}

@@ -1,0 +1,75 @@
+/**
+ * The predicates behind `on`, `command` and `hears`. Each routing verb of a Composer is
+ * `filter(predicate, ...middleware)`; these are exported so you can combine them.
+ * @module
+ */
+import type { Context, UpdateKind } from "../core/context.js";
+import { checkCommandName, parseCommand } from "./command.js";
+
+/** What `hears` accepts: an exact text, a regular expression, or a list of them. */
+export type Trigger = string | RegExp;
+
+/** True for updates of the given kind(s): `"message"`, `"connect"` or `"disconnect"`. */
+export function isUpdate(kinds: UpdateKind | readonly UpdateKind[]): (ctx: Context) => boolean {
+  const list: readonly UpdateKind[] = Array.isArray(kinds) ? kinds : [kinds as UpdateKind];
+  for (const kind of list) {
+    if (kind !== "message" && kind !== "connect" && kind !== "disconnect") {
+      throw new TypeError(
+        `unknown update '${String(kind)}': use "message", "connect" or "disconnect"`,
+      );
+    }
+  }
+  if (list.length === 1) {
+    const only = list[0];
+    return (ctx) => ctx.update === only;
+  }
+  return (ctx) => list.includes(ctx.update);
+}
+
+/**
+ * True for a message that is one of the given commands; sets `ctx.command`.
+ * Names are written without the slash; an unknown command does not match.
+ */
+export function isCommand(names: string | readonly string[]): (ctx: Context) => boolean {
+  const list = (Array.isArray(names) ? names : [names]).map(checkCommandName);
+  if (list.length === 0) throw new TypeError("command() needs at least one name");
+  const set = new Set(list);
+  return (ctx) => {
+    if (ctx.update !== "message") return false;
+    const command = parseCommand(ctx.text);
+    if (command === undefined || !set.has(command.name)) return false;
+    ctx.command = command;
+    return true;
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * True for a message whose text matches a trigger; sets `ctx.match`. A string matches
+ * the whole text exactly; a RegExp matches anywhere (use `^…$` to anchor it).
+ */
+export function matchesText(triggers: Trigger | readonly Trigger[]): (ctx: Context) => boolean {
+  const list = Array.isArray(triggers) ? (triggers as readonly Trigger[]) : [triggers as Trigger];
+  if (list.length === 0) throw new TypeError("hears() needs at least one string or RegExp");
+  const regexps = list.map((t) => {
+    if (typeof t === "string") return new RegExp(`^${escapeRegExp(t)}$`);
+    if (t instanceof RegExp) return t;
+    throw new TypeError(`hears() takes strings or RegExps, got ${typeof t}`);
+  });
+  return (ctx) => {
+    const text = ctx.text;
+    if (ctx.update !== "message" || text === undefined) return false;
+    for (const re of regexps) {
+      re.lastIndex = 0; // global and sticky RegExps keep state between calls
+      const match = re.exec(text);
+      if (match !== null) {
+        ctx.match = match;
+        return true;
+      }
+    }
+    return false;
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * `botwire/testing`: test a bot with no network.
+ *
+ * @example
+ * ```ts
+ * import { createTestClient } from "botwire/testing";
+ * const client = createTestClient(bot);
+ * const replies = await client.send("/start");
+ * ```
+ * @module
+ */
+export { type MemoryPeer, MemoryTransport } from "./memory-transport.js";
+export {
+  createTestClient,
+  type ServerMessage,
+  type TestClient,
+  type TestClientOptions,
+} from "./test-client.js";

@@ -1,0 +1,68 @@
+/**
+ * Adapts a `ws` WebSocket to the core's {@link Connection} and wires its events to the
+ * bot's listener.
+ * @module
+ */
+import type { IncomingMessage } from "node:http";
+import type { WebSocket } from "ws";
+import { localId } from "../../core/id.js";
+import type { Connection, ConnectionListener } from "../../core/transport.js";
+
+/** A WebSocket close reason may be at most 123 bytes (RFC 6455 §5.5). */
+function clampReason(reason: string): string {
+  return Buffer.byteLength(reason) <= 123
+    ? reason
+    : Buffer.from(reason).subarray(0, 120).toString();
+}
+
+/** A `ws` socket with the liveness flag the heartbeat needs. */
+export interface TrackedSocket {
+  socket: WebSocket;
+  alive: boolean;
+}
+
+/** Builds the core connection for a freshly upgraded socket. */
+export function toConnection(socket: WebSocket, request: IncomingMessage): Connection {
+  const origin = request.headers.origin;
+  return {
+    id: localId(),
+    info: {
+      remoteAddress: request.socket.remoteAddress,
+      origin: typeof origin === "string" ? origin : undefined,
+      headers: request.headers,
+    },
+    get bufferedAmount() {
+      return socket.bufferedAmount;
+    },
+    send(frame) {
+      if (socket.readyState === socket.OPEN) socket.send(frame);
+    },
+    close(code, reason) {
+      if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) {
+        socket.close(code, clampReason(reason));
+      }
+    },
+  };
+}
+
+/** Feeds a socket's events to a listener. Returns the tracking record for the heartbeat. */
+export function wire(
+  socket: WebSocket,
+  listener: ConnectionListener,
+  onGone: () => void,
+): TrackedSocket {
+  const tracked: TrackedSocket = { socket, alive: true };
+  socket.on("pong", () => {
+    tracked.alive = true;
+  });
+  socket.on("message", (data, isBinary) => {
+    tracked.alive = true;
+    if (isBinary) listener.binary();
+    else listener.message(data.toString());
+  });
+  socket.on("close", (code, reason) => {
+    onGone();
+    listener.close(code, reason.toString());
+  });
+  return tracked;
+}
