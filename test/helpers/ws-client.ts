@@ -16,13 +16,15 @@ export class RawClient {
   constructor(url: string, options: ConstructorParameters<typeof WebSocket>[2] = {}) {
     this.socket = new WebSocket(url, options);
     this.socket.on("error", () => {});
-    this.opened = new Promise((resolve, reject) => {
+    this.opened = new Promise<void>((resolve, reject) => {
       this.socket.once("open", () => resolve());
       this.socket.once("unexpected-response", (_req, res) =>
         reject(new Error(`HTTP ${res.statusCode}`)),
       );
       this.socket.once("error", reject);
     });
+    // Tests that expect a refusal await `opened` themselves; others must not see a rejection.
+    this.opened.catch(() => {});
     this.socket.on("message", (data) => {
       this.frames.push(JSON.parse(data.toString()) as Frame);
       this.wake();
@@ -37,8 +39,14 @@ export class RawClient {
     for (const w of this.waiters) w();
   }
 
+  /** Sends a frame (a string as is, anything else as JSON), waiting for the socket to open. */
   send(frame: unknown): void {
-    this.socket.send(typeof frame === "string" ? frame : JSON.stringify(frame));
+    const text = typeof frame === "string" ? frame : JSON.stringify(frame);
+    if (this.socket.readyState === WebSocket.CONNECTING) {
+      this.opened.then(() => this.socket.send(text)).catch(() => {});
+    } else {
+      this.socket.send(text);
+    }
   }
 
   /** Waits until `predicate` holds over the frames received so far. */
@@ -82,6 +90,7 @@ export class RawClient {
   }
 
   close(): void {
-    this.socket.close();
+    if (this.socket.readyState === WebSocket.CONNECTING) this.socket.terminate();
+    else this.socket.close();
   }
 }
