@@ -1,0 +1,214 @@
+// `npm run bench`: raw ws vs Socket.IO vs botwire, each server in its own process, driven by
+// a load-generator process over loopback. Targets are interleaved (A B C A B C …) so that
+// noise from other work on the machine hits all of them alike; medians and ratios to raw ws
+// are printed and written to bench/results/latest.json and docs/benchmarks.svg.
+//
+// Environment knobs (defaults keep the whole run under 10 minutes on 2 cores):
+//   BENCH_ROUNDS=3  BENCH_SECONDS=3  BENCH_WARMUP_MS=1000  BENCH_IDLE=10000  BENCH_IDLE_ROUNDS=2
+//   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle   BENCH_TARGETS=ws,socketio,botwire
+//   BENCH_PROFILE=botwire  (server runs with --cpu-prof into bench/results/profiles)
+import { mkdirSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
+import { start } from "./lib/child.js";
+import { machine } from "./lib/machine.js";
+import { checks, markdown, printShape, summarise } from "./lib/report.js";
+import { median } from "./lib/stats.js";
+import { chart } from "./lib/svg.js";
+
+const env = (name, fallback) => process.env[name] ?? fallback;
+const ROUNDS = Number(env("BENCH_ROUNDS", 3));
+const SECONDS = Number(env("BENCH_SECONDS", 3));
+const WARMUP_MS = Number(env("BENCH_WARMUP_MS", 1000));
+const IDLE = Number(env("BENCH_IDLE", 10_000));
+const IDLE_ROUNDS = Number(env("BENCH_IDLE_ROUNDS", 2));
+const BROADCASTS = 5;
+const TARGETS = env("BENCH_TARGETS", "ws,socketio,botwire").split(",");
+const PROFILE = env("BENCH_PROFILE", "");
+const ONLY = env("BENCH_SHAPES", "c100d1,c100d10,c1000d1,idle").split(",");
+const root = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
+
+const THROUGHPUT = [
+  { key: "c100d1", name: "100 conns × depth 1", conns: 100, depth: 1 },
+  { key: "c100d10", name: "100 conns × depth 10", conns: 100, depth: 10 },
+  { key: "c1000d1", name: "1000 conns × depth 1", conns: 1000, depth: 1 },
+].filter((s) => ONLY.includes(s.key));
+
+const cpuUs = (a, b) => b.cpu.user + b.cpu.system - (a.cpu.user + a.cpu.system);
+const urlOf = (target, port) =>
+  target === "socketio" ? `http://127.0.0.1:${port}` : `ws://127.0.0.1:${port}`;
+let stack = null;
+
+async function pair(target) {
+  const flags = ["--expose-gc"];
+  if (PROFILE === target) {
+    mkdirSync(root("bench/results/profiles"), { recursive: true });
+    flags.push("--cpu-prof", `--cpu-prof-dir=${root("bench/results/profiles")}`);
+  }
+  const server = await start(`servers/${target}.js`, flags);
+  if (target === "botwire") stack = server.info.stack;
+  const load = await start("load.js");
+  return { server, load, url: urlOf(target, server.info.port) };
+}
+
+async function throughputRun(target, shape) {
+  const { server, load, url } = await pair(target);
+  try {
+    const c = await load.call("connect", { target, url, conns: shape.conns });
+    if (c.failed > 0) throw new Error(`${target}: ${c.failed} connections failed`);
+    await load.call("start", { depth: shape.depth });
+    await sleep(WARMUP_MS);
+    const m0 = await server.call("mark");
+    await load.call("measure");
+    await sleep(SECONDS * 1000);
+    const r = await load.call("stopMeasure");
+    const m1 = await server.call("mark");
+    await load.call("close");
+    const handled = m1.handled - m0.handled;
+    return {
+      rate: r.rate,
+      p50: r.p50,
+      p99: r.p99,
+      cpuUs: cpuUs(m0, m1) / handled,
+      errors: r.errors,
+    };
+  } finally {
+    await Promise.all([load.stop(), server.stop()]);
+  }
+}
+
+async function idleRun(target) {
+  const { server, load, url } = await pair(target);
+  try {
+    const g0 = await server.call("gc");
+    const c = await load.call("connect", { target, url, conns: IDLE, concurrency: 500 });
+    if (c.failed > 0) console.warn(`  ${target}: ${c.failed} of ${IDLE} connections failed`);
+    await sleep(1000);
+    const g1 = await server.call("gc");
+    const idle = {
+      rssKiB: (g1.rss - g0.rss) / 1024 / c.connected,
+      heapKiB: (g1.heap - g0.heap) / 1024 / c.connected,
+      connectMs: c.connectMs,
+    };
+    const all = [];
+    const p50 = [];
+    const m0 = await server.call("mark");
+    for (let i = 0; i < BROADCASTS; i++) {
+      await load.call("arm");
+      await server.call("broadcast");
+      const b = await load.call("collect", { timeoutMs: 30_000 });
+      if (b.got < c.connected)
+        console.warn(`  ${target}: broadcast reached ${b.got}/${c.connected}`);
+      all.push(b.max);
+      p50.push(b.p50);
+      await sleep(100);
+    }
+    const m1 = await server.call("mark");
+    const broadcast = {
+      allMs: median(all),
+      p50: median(p50),
+      cpuUs: cpuUs(m0, m1) / (c.connected * BROADCASTS),
+    };
+    await load.call("close");
+    return { idle, broadcast };
+  } finally {
+    await Promise.all([load.stop(), server.stop()]);
+  }
+}
+
+const began = Date.now();
+const info = machine();
+console.log(
+  `botwire bench — ${info.cpu}, ${info.nproc} cores, Node ${info.node}, load ${info.loadAtStart}`,
+);
+console.log(
+  `targets ${TARGETS.join(", ")}; ${ROUNDS} rounds × ${SECONDS}s (+${WARMUP_MS}ms warm-up)`,
+);
+
+const shapes = [];
+for (const shape of THROUGHPUT) {
+  const result = {
+    key: shape.key,
+    name: shape.name,
+    kind: "throughput",
+    rounds: {},
+    roundsDone: ROUNDS,
+  };
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const target of TARGETS) {
+      const r = await throughputRun(target, shape);
+      (result.rounds[target] ??= []).push(r);
+      console.log(
+        `  ${shape.name} r${round} ${target.padEnd(8)} ${r.rate.toFixed(0).padStart(7)} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  cpu ${r.cpuUs.toFixed(1)} µs/msg`,
+      );
+    }
+  }
+  shapes.push(summarise(result, TARGETS));
+  printShape(result, TARGETS);
+}
+
+if (ONLY.includes("idle")) {
+  const n = IDLE.toLocaleString("en-US").replaceAll(",", " ");
+  const idle = {
+    key: "idle",
+    name: `${n} idle conns`,
+    kind: "idle",
+    rounds: {},
+    roundsDone: IDLE_ROUNDS,
+  };
+  const bc = {
+    key: "broadcast",
+    name: `broadcast to ${n}`,
+    kind: "broadcast",
+    rounds: {},
+    roundsDone: IDLE_ROUNDS,
+  };
+  for (let round = 1; round <= IDLE_ROUNDS; round++) {
+    for (const target of TARGETS) {
+      const r = await idleRun(target);
+      (idle.rounds[target] ??= []).push(r.idle);
+      (bc.rounds[target] ??= []).push(r.broadcast);
+      console.log(
+        `  idle r${round} ${target.padEnd(8)} ${r.idle.rssKiB.toFixed(1)} KiB/conn  connect ${r.idle.connectMs.toFixed(0)} ms  broadcast all ${r.broadcast.allMs.toFixed(1)} ms  cpu ${r.broadcast.cpuUs.toFixed(2)} µs/delivery`,
+      );
+    }
+  }
+  for (const s of [idle, bc]) {
+    shapes.push(summarise(s, TARGETS));
+    printShape(s, TARGETS);
+  }
+}
+
+const results = {
+  date: new Date().toISOString(),
+  machine: info,
+  config: {
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    warmupMs: WARMUP_MS,
+    idleConnections: IDLE,
+    idleRounds: IDLE_ROUNDS,
+    broadcasts: BROADCASTS,
+    botwireStack: stack,
+    botwireLimits: { messagesPerSecond: 1_000_000, burst: 1_000_000 },
+  },
+  shapes,
+  checks: TARGETS.includes("botwire") && TARGETS.includes("ws") ? checks(shapes) : [],
+  markdown: markdown(shapes, TARGETS),
+  durationS: (Date.now() - began) / 1000,
+};
+mkdirSync(root("bench/results"), { recursive: true });
+writeFileSync(root("bench/results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
+if (TARGETS.length === 3 && ONLY.length === 4) {
+  const subtitle = `${info.nproc} × ${info.cpu}, Node ${info.node}, ${results.date.slice(0, 10)}; botwire stack: session ${stack?.session ? "on" : "PENDING"}, broadcast via ${stack?.broadcast}`;
+  writeFileSync(root("docs/benchmarks.svg"), chart(shapes, TARGETS, subtitle));
+}
+console.log(`\nbotwire stack: ${JSON.stringify(stack)}`);
+for (const c of results.checks) {
+  console.log(
+    `  ${c.pass ? "ok  " : "MISS"} ${c.shape} · ${c.metric}: ${c.ratio.toFixed(2)}× (target ${c.limit})`,
+  );
+}
+console.log(
+  `\nwrote bench/results/latest.json${TARGETS.length === 3 && ONLY.length === 4 ? " and docs/benchmarks.svg" : ""} in ${results.durationS.toFixed(0)} s`,
+);

@@ -1,0 +1,45 @@
+// Shared server-side harness: answers the orchestrator's IPC requests with the server's own
+// CPU time, message count and memory, so per-message CPU is measured inside the server.
+import { performance } from "node:perf_hooks";
+
+/** High-resolution wall clock comparable across processes on one machine. */
+export function now() {
+  return performance.timeOrigin + performance.now();
+}
+
+/**
+ * Connects a server to the orchestrator.
+ * @param {object} server - `{ port, broadcast(text): number | Promise<number> }`
+ * @param {{ handled: number }} counter - incremented by the server for every echoed message
+ */
+export function harness(server, counter) {
+  process.on("message", async (msg) => {
+    const reply = (body) => process.send({ id: msg.id, ...body });
+    switch (msg.cmd) {
+      case "mark":
+        reply({
+          cpu: process.cpuUsage(),
+          handled: counter.handled,
+          rss: process.memoryUsage.rss(),
+        });
+        break;
+      case "gc":
+        // Two passes: the first may only schedule finalisers.
+        for (let i = 0; i < 3; i++) {
+          globalThis.gc?.();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        reply({ rss: process.memoryUsage.rss(), heap: process.memoryUsage().heapUsed });
+        break;
+      case "broadcast": {
+        const sent = await server.broadcast(String(now()));
+        reply({ sent });
+        break;
+      }
+      case "exit":
+        process.exit(0);
+    }
+  });
+  process.on("disconnect", () => process.exit(0));
+  process.send({ type: "ready", port: server.port, stack: server.stack ?? null });
+}
