@@ -137,7 +137,8 @@ for (const shape of THROUGHPUT) {
   for (let round = 1; round <= ROUNDS; round++) {
     for (const target of TARGETS) {
       const r = await throughputRun(target, shape);
-      (result.rounds[target] ??= []).push(r);
+      result.rounds[target] ??= [];
+      result.rounds[target].push(r);
       console.log(
         `  ${shape.name} r${round} ${target.padEnd(8)} ${r.rate.toFixed(0).padStart(7)} msg/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  cpu ${r.cpuUs.toFixed(1)} µs/msg`,
       );
@@ -166,8 +167,10 @@ if (ONLY.includes("idle")) {
   for (let round = 1; round <= IDLE_ROUNDS; round++) {
     for (const target of TARGETS) {
       const r = await idleRun(target);
-      (idle.rounds[target] ??= []).push(r.idle);
-      (bc.rounds[target] ??= []).push(r.broadcast);
+      idle.rounds[target] ??= [];
+      idle.rounds[target].push(r.idle);
+      bc.rounds[target] ??= [];
+      bc.rounds[target].push(r.broadcast);
       console.log(
         `  idle r${round} ${target.padEnd(8)} ${r.idle.rssKiB.toFixed(1)} KiB/conn  connect ${r.idle.connectMs.toFixed(0)} ms  broadcast all ${r.broadcast.allMs.toFixed(1)} ms  cpu ${r.broadcast.cpuUs.toFixed(2)} µs/delivery`,
       );
