@@ -6,6 +6,7 @@
  * @module
  */
 export { Bot, type BotOptions, type Recipient } from "./core/bot.js";
+export { type Broker, type BrokerListener, MemoryBroker } from "./core/broker.js";
 export {
   compose,
   flatten,

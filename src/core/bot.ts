@@ -7,6 +7,7 @@ import { EventEmitter } from "eventemitter3";
 import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
+import type { Broker } from "./broker.js";
 import { Composer } from "./composer.js";
 import type { Context, Reply } from "./context.js";
 import { BotError } from "./errors.js";
@@ -28,6 +29,12 @@ export interface BotOptions {
    */
   ledger?: Ledger;
   /**
+   * Carries outbox entries between the nodes of one bot, so `sendTo`, `broadcast` and
+   * resume work whichever node holds a connection. Not needed for a single process.
+   * Use `RedisBroker` from `botwire/redis` with a shared ledger on every node.
+   */
+  broker?: Broker;
+  /**
    * Receives diagnostics. Pass `console` while developing.
    * @default silent
    */
@@ -46,6 +53,17 @@ export interface BotOptions {
 export type Recipient = { user: string | number } | { session: string };
 
 type LifeState = "stopped" | "running" | "stopping";
+
+function toBody(message: Reply): OutgoingMessage {
+  if (typeof message === "string") return { text: message };
+  if (typeof message !== "object" || message === null) {
+    throw new TypeError("a message is a string or { text?, data? }");
+  }
+  const body: OutgoingMessage = {};
+  if (message.text !== undefined) body.text = String(message.text);
+  if (message.data !== undefined) body.data = message.data;
+  return body;
+}
 
 /**
  * A chat bot. Register middleware and handlers, then start it on a transport
@@ -84,6 +102,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     this.errorHandler = (error) => this.logger.error?.(error.message, { error: error.error });
     this.runtime = new Runtime<C>({
       ledger: options.ledger ?? new MemoryLedger(this.limits),
+      broker: options.broker,
       limits: this.limits,
       logger: this.logger,
       events: this.events,
@@ -172,7 +191,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
    * sessions it was queued for.
    */
   async sendTo(recipient: Recipient, message: Reply): Promise<number> {
-    const body: OutgoingMessage = typeof message === "string" ? { text: message } : message;
+    const body = toBody(message);
     const { ledger } = this.runtime.config;
     let sessions: string[];
     if ("session" in recipient) {
@@ -182,6 +201,28 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     } else {
       throw new TypeError("sendTo() needs { user } or { session }");
     }
+    await Promise.all(
+      sessions.map((s) => this.runtime.deliver(s, (seq) => encodeMessage(seq, body))),
+    );
+    return sessions.length;
+  }
+
+  /**
+   * Sends a message to every session in a room (see `ctx.join`), on every node. Each
+   * member gets it exactly once, in its outbox, so members that are offline get it when
+   * they resume. Resolves with the number of sessions it was queued for.
+   * @example
+   * ```ts
+   * bot.command("subscribe", async (ctx) => { await ctx.join("news"); return ctx.reply("ok"); });
+   * await bot.broadcast("news", "Version 2 is out!");
+   * ```
+   */
+  async broadcast(room: string, message: Reply): Promise<number> {
+    if (typeof room !== "string" || room.length === 0) {
+      throw new TypeError("broadcast(room, message): room must be a non-empty string");
+    }
+    const body = toBody(message);
+    const sessions = await this.runtime.config.ledger.members(room);
     await Promise.all(
       sessions.map((s) => this.runtime.deliver(s, (seq) => encodeMessage(seq, body))),
     );

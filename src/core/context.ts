@@ -32,6 +32,15 @@ export interface IntentMatch {
  */
 export interface ContextSink {
   deliver(body: OutgoingMessage, replyTo: string | undefined): Promise<number>;
+  join(room: string): Promise<void>;
+  leave(room: string): Promise<void>;
+}
+
+function checkRoom(room: unknown): string {
+  if (typeof room !== "string" || room.length === 0 || room.length > 256) {
+    throw new TypeError("room names are non-empty strings of at most 256 characters");
+  }
+  return room;
 }
 
 /** @internal Constructor input of {@link Context}. */
@@ -87,6 +96,7 @@ export class Context {
 
   private readonly sink: ContextSink;
   private readonly pending: Promise<number>[] = [];
+  private readonly taps: Array<(body: OutgoingMessage, isReply: boolean) => void> = [];
 
   /** @internal Contexts are created by the bot, one per update. */
   constructor(init: ContextInit) {
@@ -119,12 +129,42 @@ export class Context {
    * ```
    */
   reply(reply: Reply): Promise<number> {
-    return this.track(this.sink.deliver(normalise(reply), this.message?.id));
+    return this.track(this.deliver(normalise(reply), true));
   }
 
   /** Sends a message to this session without `replyTo`. Resolves with its `seq`. */
   send(message: Reply): Promise<number> {
-    return this.track(this.sink.deliver(normalise(message), undefined));
+    return this.track(this.deliver(normalise(message), false));
+  }
+
+  /**
+   * @internal Observes what this context sends from now on (`cache()` records replies).
+   * Returns a function that stops observing.
+   */
+  tap(observer: (body: OutgoingMessage, isReply: boolean) => void): () => void {
+    this.taps.push(observer);
+    return () => {
+      const i = this.taps.indexOf(observer);
+      if (i !== -1) this.taps.splice(i, 1);
+    };
+  }
+
+  private deliver(body: OutgoingMessage, isReply: boolean): Promise<number> {
+    for (const observer of this.taps) observer(body, isReply);
+    return this.sink.deliver(body, isReply ? this.message?.id : undefined);
+  }
+
+  /**
+   * Adds this session to a room, so `bot.broadcast(room, …)` reaches it. Membership
+   * belongs to the session: it survives reconnects (to any node, with a shared store).
+   */
+  join(room: string): Promise<void> {
+    return this.sink.join(checkRoom(room));
+  }
+
+  /** Removes this session from a room. */
+  leave(room: string): Promise<void> {
+    return this.sink.leave(checkRoom(room));
   }
 
   /** @internal Waits for every message sent from this context to be in the outbox. */

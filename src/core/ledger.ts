@@ -58,4 +58,12 @@ export interface Ledger {
   sessionsOf(owner: string): MaybePromise<string[]>;
   /** Whether a session exists. */
   has(session: string): MaybePromise<boolean>;
+  /** Adds a session to a room (idempotent). */
+  join(session: string, room: string): MaybePromise<void>;
+  /** Removes a session from a room (idempotent). */
+  leave(session: string, room: string): MaybePromise<void>;
+  /** The live sessions in a room. */
+  members(room: string): MaybePromise<string[]>;
+  /** The rooms a session is in. */
+  roomsOf(session: string): MaybePromise<string[]>;
 }

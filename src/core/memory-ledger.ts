@@ -20,6 +20,7 @@ interface SessionRecord {
   bytes: number;
   /** Client message id → reply seqs, or null while being handled. Insertion-ordered for eviction. */
   seen: Map<string, number[] | null>;
+  rooms: Set<string>;
 }
 
 type LedgerLimits = Pick<
@@ -31,6 +32,7 @@ type LedgerLimits = Pick<
 export class MemoryLedger implements Ledger {
   private readonly sessions: LRUCache<string, SessionRecord>;
   private readonly owners = new Map<string, Set<string>>();
+  private readonly rooms = new Map<string, Set<string>>();
 
   /**
    * @param limits - outbox, dedup and TTL limits
@@ -44,7 +46,10 @@ export class MemoryLedger implements Ledger {
       max: maxSessions,
       ttl: limits.sessionTtlMs,
       updateAgeOnGet: true,
-      dispose: (record, id) => this.unindex(record.owner, id),
+      dispose: (record, id) => {
+        this.unindex(record.owner, id);
+        for (const room of record.rooms) this.leave(id, room);
+      },
     });
   }
 
@@ -69,6 +74,7 @@ export class MemoryLedger implements Ledger {
       outbox: [],
       bytes: 0,
       seen: new Map(),
+      rooms: new Set(),
     });
     if (request.owner !== undefined) {
       const set = this.owners.get(request.owner) ?? new Set<string>();
@@ -137,6 +143,28 @@ export class MemoryLedger implements Ledger {
 
   has(session: string): boolean {
     return this.sessions.has(session);
+  }
+
+  join(session: string, room: string): void {
+    this.record(session).rooms.add(room);
+    const members = this.rooms.get(room) ?? new Set<string>();
+    this.rooms.set(room, members);
+    members.add(session);
+  }
+
+  leave(session: string, room: string): void {
+    this.sessions.peek(session)?.rooms.delete(room);
+    const members = this.rooms.get(room);
+    members?.delete(session);
+    if (members?.size === 0) this.rooms.delete(room);
+  }
+
+  members(room: string): string[] {
+    return [...(this.rooms.get(room) ?? [])];
+  }
+
+  roomsOf(session: string): string[] {
+    return [...(this.sessions.get(session)?.rooms ?? [])];
   }
 
   private record(session: string): SessionRecord {

@@ -188,7 +188,8 @@ export class Peer<C extends Context> implements ConnectionListener {
     const handshake: Handshake = {
       token: hello?.token ?? bearerToken(this.connection.info.headers),
       info: this.connection.info,
-      user: undefined,
+      // A user from the transport (cookie auth at the HTTP upgrade) is the starting point.
+      user: this.connection.info.user,
     };
     try {
       for (const hook of this.runtime.hooks) await hook(handshake);
@@ -204,7 +205,7 @@ export class Peer<C extends Context> implements ConnectionListener {
     if (this.isClosed()) return;
     this.user = handshake.user;
     // Attach before opening so live messages sent meanwhile are buffered, not missed.
-    if (hello?.session !== undefined) this.runtime.attach(hello.session, this);
+    if (hello?.session !== undefined) await this.runtime.attach(hello.session, this);
     const opened = await ledger.open({
       ...(hello?.session !== undefined && { session: hello.session }),
       ...(hello?.lastSeq !== undefined && { lastSeq: hello.lastSeq }),
@@ -216,7 +217,8 @@ export class Peer<C extends Context> implements ConnectionListener {
     if (this.isClosed()) return;
     this.session = opened.session;
     this.resumed = opened.resumed;
-    this.runtime.attach(opened.session, this);
+    await this.runtime.attach(opened.session, this);
+    if (this.isClosed()) return this.runtime.detach(opened.session, this);
     clearTimeout(this.helloTimer);
     this.sentSeq = opened.resumed ? Math.min(hello?.lastSeq ?? 0, opened.seq) : 0;
     this.write(encodeWelcome(opened.session, opened.resumed, opened.seq, opened.gap));
@@ -288,6 +290,12 @@ export class Peer<C extends Context> implements ConnectionListener {
           const seq = await runtime.deliver(session, (s) => encodeMessage(s, body, to));
           if (to !== undefined && to === replyTo) replySeqs?.push(seq);
           return seq;
+        },
+        join: async (room) => {
+          await runtime.config.ledger.join(session, room);
+        },
+        leave: async (room) => {
+          await runtime.config.ledger.leave(session, room);
         },
       },
     }) as C;

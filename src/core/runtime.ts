@@ -4,10 +4,12 @@
  * @module
  */
 import type { EventEmitter } from "eventemitter3";
+import type { Broker, BrokerListener } from "./broker.js";
 import type { MiddlewareFn } from "./compose.js";
 import type { Context } from "./context.js";
 import type { BotEvents } from "./events.js";
 import type { HandshakeHook } from "./handshake.js";
+import { randomId } from "./id.js";
 import type { Ledger, OutboxEntry } from "./ledger.js";
 import type { Limits } from "./limits.js";
 import type { Logger } from "./logger.js";
@@ -22,6 +24,8 @@ import type {
 /** Everything a {@link Peer} needs from its bot. */
 export interface RuntimeConfig<C extends Context> {
   ledger: Ledger;
+  /** Carries outbox entries to other nodes; `undefined` for a single node. */
+  broker: Broker | undefined;
   limits: Limits;
   logger: Logger;
   events: EventEmitter<BotEvents<C>>;
@@ -39,6 +43,9 @@ export class Runtime<C extends Context> implements TransportHost {
   /** Open peers, for counting and shutdown. */
   readonly peers = new Set<Peer<C>>();
   private hookCache: HandshakeHook[] | undefined;
+  /** Identifies this node's own publications, which it already delivered locally. */
+  private readonly node = randomId(8);
+  private readonly subscriptions = new Map<string, BrokerListener>();
   private handlerCache: MiddlewareFn<C> | undefined;
 
   constructor(readonly config: RuntimeConfig<C>) {}
@@ -71,10 +78,23 @@ export class Runtime<C extends Context> implements TransportHost {
     this.handlerCache = undefined;
   }
 
-  /** Appends a bot message to a session's outbox and pushes it to the session's live peers. */
+  /**
+   * Appends a bot message to a session's outbox and pushes it to the session's live peers,
+   * here and (through the broker) on other nodes.
+   */
   async deliver(session: string, encode: (seq: number) => string): Promise<number> {
     const entry = await this.config.ledger.append(session, encode);
     this.push(session, entry);
+    const broker = this.config.broker;
+    if (broker !== undefined) {
+      const payload = JSON.stringify({ n: this.node, s: entry.seq, f: entry.frame });
+      try {
+        await broker.publish(`s:${session}`, payload);
+      } catch (error) {
+        // The entry is in the outbox: a remote client gets it on its next resume at the latest.
+        this.config.logger.warn?.("broker publish failed", { error });
+      }
+    }
     return entry.seq;
   }
 
@@ -85,11 +105,19 @@ export class Runtime<C extends Context> implements TransportHost {
     for (const peer of peers) peer.push(entry);
   }
 
-  /** Registers a peer as live for a session (before its welcome, so nothing slips by). */
-  attach(session: string, peer: Peer<C>): void {
+  /**
+   * Registers a peer as live for a session (before its welcome, so nothing slips by).
+   * With a broker, resolves once this node is subscribed to the session's channel.
+   */
+  async attach(session: string, peer: Peer<C>): Promise<void> {
     const peers = this.live.get(session) ?? new Set<Peer<C>>();
     this.live.set(session, peers);
     peers.add(peer);
+    const broker = this.config.broker;
+    if (broker === undefined || this.subscriptions.has(session)) return;
+    const listener: BrokerListener = (payload) => this.fromBroker(session, payload);
+    this.subscriptions.set(session, listener);
+    await broker.subscribe(`s:${session}`, listener);
   }
 
   /** Removes a peer from a session's live set. */
@@ -97,7 +125,27 @@ export class Runtime<C extends Context> implements TransportHost {
     const peers = this.live.get(session);
     if (peers === undefined) return;
     peers.delete(peer);
-    if (peers.size === 0) this.live.delete(session);
+    if (peers.size > 0) return;
+    this.live.delete(session);
+    const listener = this.subscriptions.get(session);
+    if (listener === undefined || this.config.broker === undefined) return;
+    this.subscriptions.delete(session);
+    Promise.resolve(this.config.broker.unsubscribe(`s:${session}`, listener)).catch(
+      (error: unknown) => this.config.logger.warn?.("broker unsubscribe failed", { error }),
+    );
+  }
+
+  private fromBroker(session: string, payload: string): void {
+    let message: { n?: unknown; s?: unknown; f?: unknown };
+    try {
+      message = JSON.parse(payload) as typeof message;
+    } catch {
+      return;
+    }
+    if (message.n === this.node || typeof message.s !== "number" || typeof message.f !== "string") {
+      return;
+    }
+    this.push(session, { seq: message.s, frame: message.f });
   }
 
   /** Removes a closed peer. */

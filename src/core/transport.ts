@@ -15,6 +15,11 @@ export interface ConnectionInfo {
   readonly origin: string | undefined;
   /** The upgrade request's headers, lower-cased names. Empty for in-memory connections. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * A user the transport already authenticated when the connection opened (e.g. from a
+   * cookie in `serve({ upgrade })`). It becomes `ctx.user`; `auth()` accepts it without a token.
+   */
+  readonly user?: unknown;
 }
 
 /** One open connection, as a transport presents it to the bot. */

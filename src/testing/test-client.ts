@@ -68,6 +68,8 @@ export interface TestClient {
 }
 
 const transports = new WeakMap<Bot<never>, MemoryTransport>();
+/** Message ids are unique across test clients, so a resumed session never sees an id twice. */
+let messageCounter = 0;
 
 function transportFor<C extends Context>(bot: Bot<C>): MemoryTransport {
   const key = bot as unknown as Bot<never>;
@@ -104,7 +106,6 @@ export function createTestClient<C extends Context>(
   const frames: ServerFrame[] = [];
   let session: string | undefined;
   let closed: { code: number; reason: string } | undefined;
-  let counter = 0;
   const waiters = new Set<() => void>();
   const wake = () => {
     for (const w of [...waiters]) w();
@@ -147,7 +148,7 @@ export function createTestClient<C extends Context>(
       conn.send(frame);
     },
     send(text, data) {
-      const id = `t${++counter}`;
+      const id = `t${++messageCounter}`;
       const frame: Record<string, unknown> = { type: "message", id };
       if (text !== undefined) frame.text = text;
       if (data !== undefined) frame.data = data;
