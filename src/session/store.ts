@@ -39,3 +39,65 @@ export interface AtomicStore extends Store {
 export function isAtomicStore(store: Store): store is AtomicStore {
   return typeof (store as Partial<AtomicStore>).increment === "function";
 }
+
+/** A value read together with its version (see {@link SessionStore.getVersioned}). */
+export interface Versioned {
+  /** The stored value. */
+  value: unknown;
+  /** An opaque token that changes on every write to the key and is never reused. */
+  version: string;
+}
+
+/**
+ * A store that `session()` can use safely from many processes at once: versioned
+ * compare-and-set (so a write based on stale data is refused, never applied) and a
+ * leased per-key lock (so handlers of one session run one at a time across processes).
+ * `MemoryStore` and `RedisStore` implement it; `runStoreSuite` checks it.
+ */
+export interface SessionStore extends Store {
+  /** Reads a value and its version, or `undefined` when absent or expired. */
+  getVersioned(key: string): MaybePromise<Versioned | undefined>;
+  /**
+   * Writes `value` only if the key's current version is `version` (`undefined`: the key
+   * must be absent). Resolves with whether it wrote. `ttlMs` works as in `set`.
+   */
+  compareAndSet(
+    key: string,
+    value: unknown,
+    version: string | undefined,
+    ttlMs?: number,
+  ): MaybePromise<boolean>;
+  /**
+   * Takes an exclusive lease on `key` for `ttlMs`. Resolves with a token that proves
+   * ownership, or `undefined` when another holder has it. Locks and values live in
+   * separate namespaces: locking `k` does not touch the value under `k`.
+   */
+  lock(key: string, ttlMs: number): MaybePromise<string | undefined>;
+  /** Extends a lease held with `token` to `ttlMs` from now; `false` if the lease was lost. */
+  renewLock(key: string, token: string, ttlMs: number): MaybePromise<boolean>;
+  /** Releases a lease held with `token`; does nothing if someone else holds it now. */
+  unlock(key: string, token: string): MaybePromise<void>;
+}
+
+const SESSION_METHODS = ["getVersioned", "compareAndSet", "lock", "renewLock", "unlock"] as const;
+
+/** True when `store` has the operations of {@link SessionStore}. */
+export function isSessionStore(store: Store): store is SessionStore {
+  return SESSION_METHODS.every(
+    (name) => typeof (store as unknown as Record<string, unknown>)[name] === "function",
+  );
+}
+
+/** Throws a TypeError naming `option` unless `store` has `get`, `set` and `delete`. */
+export function assertStore(store: unknown, option: string): asserts store is Store {
+  const s = store as Partial<Store> | null;
+  if (
+    typeof s !== "object" ||
+    s === null ||
+    typeof s.get !== "function" ||
+    typeof s.set !== "function" ||
+    typeof s.delete !== "function"
+  ) {
+    throw new TypeError(`${option} must be a store with get, set and delete methods`);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * MemoryStore: the default store, in this process's memory (LRU + TTL via lru-cache).
+ * @module
+ */
+import { LRUCache } from "lru-cache";
+import { randomId } from "../core/id.js";
+import type { AtomicStore, Counter, SessionStore, Versioned } from "./store.js";
+
+interface Entry {
+  value: unknown;
+  version: string;
+}
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * Most keys kept at once; the least recently used go first when it is full.
+   * @default 10000
+   */
+  max?: number;
+}
+
+function checkTtl(ttlMs: number | undefined, method: string): void {
+  if (ttlMs === undefined) return;
+  if (typeof ttlMs !== "number" || !Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new RangeError(`MemoryStore.${method}: ttlMs must be a positive number, got ${ttlMs}`);
+  }
+}
+
+/**
+ * A store in memory: bounded (LRU), with per-key expiry, and with every value copied on
+ * write and on read (`structuredClone`), so a handler cannot change stored state by
+ * mutating an object it read or wrote. Implements the atomic operations too, so it passes
+ * the whole store suite; being in one process, it is shared only by the bots of that process.
+ *
+ * @example
+ * ```ts
+ * const store = new MemoryStore({ max: 50_000 });
+ * const bot = new Bot({ store });
+ * bot.use(session({ initial: () => ({ count: 0 }) })); // uses bot's store
+ * ```
+ */
+export class MemoryStore implements AtomicStore, SessionStore {
+  private readonly entries: LRUCache<string, Entry>;
+  private readonly locks: LRUCache<string, string>;
+  private clock = 0;
+
+  /** @param options - see {@link MemoryStoreOptions} */
+  constructor(options: MemoryStoreOptions = {}) {
+    const max = options.max ?? 10_000;
+    if (!Number.isInteger(max) || max < 1) {
+      throw new RangeError(`MemoryStore: max must be a positive integer, got ${max}`);
+    }
+    this.entries = new LRUCache<string, Entry>({ max });
+    this.locks = new LRUCache<string, string>({ max });
+  }
+
+  /** Reads a copy of the value under `key`. */
+  get(key: string): unknown {
+    const entry = this.entries.get(key);
+    return entry === undefined ? undefined : structuredClone(entry.value);
+  }
+
+  /** Stores a copy of `value`; it expires after `ttlMs` (omitted: only LRU eviction). */
+  set(key: string, value: unknown, ttlMs?: number): void {
+    checkTtl(ttlMs, "set");
+    this.write(key, structuredClone(value), ttlMs);
+  }
+
+  /** Deletes `key`. */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  /** Adds `by` to the counter under `key` (fixed window: the first increment sets its expiry). */
+  increment(key: string, by: number, ttlMs: number): Counter {
+    checkTtl(ttlMs, "increment");
+    if (typeof by !== "number" || !Number.isFinite(by)) {
+      throw new TypeError(`MemoryStore.increment: by must be a finite number, got ${by}`);
+    }
+    const current = this.entries.get(key);
+    if (current === undefined || typeof current.value !== "number") {
+      this.write(key, by, ttlMs);
+      return { count: by, ttlMs };
+    }
+    const count = current.value + by;
+    // noUpdateTTL keeps the window that the first increment opened.
+    this.entries.set(key, { value: count, version: this.nextVersion() }, { noUpdateTTL: true });
+    const left = this.entries.getRemainingTTL(key);
+    return { count, ttlMs: Number.isFinite(left) ? Math.max(0, Math.ceil(left)) : ttlMs };
+  }
+
+  /** Reads a copy of the value under `key` with its version. */
+  getVersioned(key: string): Versioned | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    return { value: structuredClone(entry.value), version: entry.version };
+  }
+
+  /** Writes only if the version under `key` is still `version` (`undefined`: absent). */
+  compareAndSet(key: string, value: unknown, version: string | undefined, ttlMs?: number): boolean {
+    checkTtl(ttlMs, "compareAndSet");
+    if (this.entries.get(key)?.version !== version) return false;
+    this.write(key, structuredClone(value), ttlMs);
+    return true;
+  }
+
+  /** Takes the lease on `key` if it is free or expired. */
+  lock(key: string, ttlMs: number): string | undefined {
+    checkTtl(ttlMs, "lock");
+    if (this.locks.has(key)) return undefined;
+    const token = randomId(16);
+    this.locks.set(key, token, { ttl: ttlMs });
+    return token;
+  }
+
+  /** Extends the lease on `key` if `token` still holds it. */
+  renewLock(key: string, token: string, ttlMs: number): boolean {
+    checkTtl(ttlMs, "renewLock");
+    if (this.locks.get(key) !== token) return false;
+    this.locks.set(key, token, { ttl: ttlMs });
+    return true;
+  }
+
+  /** Releases the lease on `key` if `token` holds it. */
+  unlock(key: string, token: string): void {
+    if (this.locks.get(key) === token) this.locks.delete(key);
+  }
+
+  private write(key: string, value: unknown, ttlMs: number | undefined): void {
+    // ttl 0 means "no expiry" to lru-cache, so an omitted ttlMs also clears an old expiry.
+    this.entries.set(key, { value, version: this.nextVersion() }, { ttl: ttlMs ?? 0 });
+  }
+
+  private nextVersion(): string {
+    // Versions are never reused, even after a delete: no ABA for compare-and-set.
+    this.clock += 1;
+    return String(this.clock);
+  }
+}
