@@ -213,6 +213,8 @@ export class Peer<C extends Context> implements ConnectionListener {
     });
     if (hello?.session !== undefined && opened.session !== hello.session) {
       this.runtime.detach(hello.session, this);
+      // Live messages buffered meanwhile belong to that (foreign or expired) session.
+      this.early = [];
     }
     if (this.isClosed()) return;
     this.session = opened.session;

@@ -1,0 +1,58 @@
+/**
+ * Tracks the highest received `seq` and sends cumulative acks in batches: after `ackEvery`
+ * messages or `ackDelayMs` after the first unacknowledged one, whichever comes first.
+ * @module
+ */
+
+/** Receive-side sequence tracking and batched acks. */
+export class Acker {
+  private seq = 0;
+  private acked = 0;
+  private count = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * @param options - `ackEvery` and `ackDelayMs`
+   * @param send - writes a frame on the current connection; false while offline
+   */
+  constructor(
+    private readonly options: { ackEvery: number; ackDelayMs: number },
+    private readonly send: (frame: string) => boolean,
+  ) {}
+
+  /** The highest seq received. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Records a received seq; false for a duplicate (≤ the highest seen), which must be ignored. */
+  receive(seq: number): boolean {
+    if (seq <= this.seq) return false;
+    this.seq = seq;
+    if (++this.count >= this.options.ackEvery) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.options.ackDelayMs);
+    return true;
+  }
+
+  /** Sends an ack now if anything is unacknowledged. */
+  flush(): void {
+    this.cancel();
+    if (this.seq <= this.acked) return;
+    // Offline, the ack is simply owed: it goes out after the next welcome.
+    if (this.send(JSON.stringify({ type: "ack", seq: this.seq }))) this.acked = this.seq;
+  }
+
+  /** Stops the pending timer (the connection is gone); what is unacked is acked after resume. */
+  cancel(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.count = 0;
+  }
+
+  /** Starts over for a new session, whose seqs begin at 1 again. */
+  reset(): void {
+    this.cancel();
+    this.seq = 0;
+    this.acked = 0;
+  }
+}

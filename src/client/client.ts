@@ -1,0 +1,374 @@
+/**
+ * `BotClient`: one connection to a botwire server that survives disconnects. It resumes its
+ * session, receives every bot message once and in order, and re-sends its own messages
+ * until the server confirms them.
+ * @module
+ */
+import { EventEmitter } from "eventemitter3";
+import { FATAL_CLOSE_CODES } from "../protocol/codes.js";
+import { Acker } from "./acks.js";
+import {
+  ConnectionClosedError,
+  NoReplyError,
+  ProtocolError,
+  QueueFullError,
+  RequestTimeoutError,
+  ServerError,
+} from "./errors.js";
+import type { BotMessage, IncomingFrame } from "./frames.js";
+import { decodeServerFrame } from "./frames.js";
+import { messageIds } from "./ids.js";
+import {
+  type BotClientOptions,
+  backoffDelay,
+  type ResolvedOptions,
+  resolveOptions,
+} from "./options.js";
+import { Pending } from "./pending.js";
+import { OPEN, type WebSocketLike } from "./socket.js";
+
+/** Where the client is in its lifecycle. */
+export type ClientState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
+
+/** Payload of the `open` event. */
+export interface OpenEvent {
+  /** The protocol session id. */
+  session: string;
+  /** Whether the earlier session was resumed (false on the first connection). */
+  resumed: boolean;
+  /** True when bot messages were lost for good: the server's outbox no longer had them, or the session expired. */
+  gap: boolean;
+}
+
+/** Payload of the `close` event. */
+export interface CloseEvent {
+  /** The WebSocket close code. */
+  code: number;
+  /** The close reason. */
+  reason: string;
+  /** Whether the client will try to reconnect. */
+  willReconnect: boolean;
+}
+
+/** Payload of the `reconnecting` event. */
+export interface ReconnectingEvent {
+  /** 1 for the first retry after a lost connection, then 2, 3, … */
+  attempt: number;
+  /** How long the client waits before this attempt. */
+  delayMs: number;
+}
+
+/** The events of a {@link BotClient} and their listener signatures. */
+export interface BotClientEvents {
+  /** A connection was welcomed (first connect and every successful reconnect). */
+  open: (event: OpenEvent) => void;
+  /** A bot message arrived (each `seq` once, in order). */
+  message: (message: BotMessage) => void;
+  /** An open connection closed, or the client stopped for good. */
+  close: (event: CloseEvent) => void;
+  /** A reconnect attempt is scheduled. */
+  reconnecting: (event: ReconnectingEvent) => void;
+  /** A server `error` frame no request was waiting for, or a malformed server frame. */
+  error: (error: Error) => void;
+}
+
+/** Options of {@link BotClient.request}. */
+export interface RequestOptions {
+  /** How long to wait for the reply. @default the client's `requestTimeoutMs` (30000) */
+  timeoutMs?: number;
+}
+
+/**
+ * A resilient client for a botwire server, in Node and in browsers.
+ *
+ * @example
+ * ```ts
+ * const client = new BotClient("wss://example.com/chat", { token });
+ * client.on("message", (m) => console.log(m.text));
+ * await client.connect();
+ * const reply = await client.request("/start");
+ * client.send("hello"); // queued while offline, delivered once
+ * ```
+ */
+export class BotClient extends EventEmitter<BotClientEvents> {
+  private readonly options: ResolvedOptions;
+  private readonly nextId = messageIds();
+  private readonly pending: Pending;
+  private readonly acker: Acker;
+  private socket: WebSocketLike | undefined;
+  private current: ClientState = "idle";
+  private sessionId: string | undefined;
+  private attempt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private opening: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  private openingPromise: Promise<void> | undefined;
+
+  /**
+   * @param url - the server's WebSocket URL (`ws://` or `wss://`)
+   * @param options - see {@link BotClientOptions}
+   */
+  constructor(
+    readonly url: string,
+    options: BotClientOptions = {},
+  ) {
+    super();
+    if (typeof url !== "string" || !/^wss?:\/\/./i.test(url)) {
+      throw new TypeError(
+        `new BotClient(url): url must start with ws:// or wss://, got ${String(url)}`,
+      );
+    }
+    this.options = resolveOptions(options);
+    this.pending = new Pending(this.options.maxQueue);
+    this.acker = new Acker(this.options, (frame) => this.write(frame));
+  }
+
+  /** The lifecycle state. */
+  get state(): ClientState {
+    return this.current;
+  }
+
+  /** The protocol session id, once welcomed. Kept across reconnects. */
+  get session(): string | undefined {
+    return this.sessionId;
+  }
+
+  /** The highest bot message `seq` received in this session. */
+  get lastSeq(): number {
+    return this.acker.lastSeq;
+  }
+
+  /** Messages sent or queued and not yet confirmed by the server. */
+  get unconfirmed(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Connects (or reconnects after `close()`) and resolves once the server's welcome arrived.
+   * Failed attempts are retried per the `reconnect` option; rejects with a
+   * `ConnectionClosedError` on a fatal close, when retries run out, or on `close()`.
+   */
+  connect(): Promise<void> {
+    if (this.current === "open") return Promise.resolve();
+    this.openingPromise ??= new Promise<void>((resolve, reject) => {
+      this.opening = { resolve, reject };
+    });
+    if (this.current === "idle" || this.current === "closed") {
+      this.attempt = 0;
+      this.open();
+    }
+    return this.openingPromise;
+  }
+
+  /**
+   * Sends a message and returns its id. Offline, it is queued and sent on (re)connect; it is
+   * re-sent after every reconnect until a reply or receipt confirms it (the server handles
+   * an id once). Throws `QueueFullError` when `maxQueue` messages are unconfirmed.
+   * @param text - the message text
+   * @param data - an optional JSON-serialisable payload
+   */
+  send(text: string, data?: unknown): string {
+    if (typeof text !== "string") throw new TypeError("send(text, data?): text must be a string");
+    if (this.pending.full) throw new QueueFullError(this.options.maxQueue);
+    const id = this.nextId();
+    const frame: Record<string, unknown> = { type: "message", id, text };
+    if (data !== undefined) frame.data = data;
+    const encoded = JSON.stringify(frame);
+    if (byteLength(encoded, this.options.maxFrameBytes) > this.options.maxFrameBytes) {
+      throw new RangeError(
+        `send(): message is larger than maxFrameBytes (${this.options.maxFrameBytes})`,
+      );
+    }
+    this.pending.add(id, encoded);
+    if (this.current === "open") this.write(encoded);
+    return id;
+  }
+
+  /**
+   * Sends a message and resolves with the first bot message that replies to it. Rejects
+   * with `RequestTimeoutError`, `ServerError` (an error frame about it), `NoReplyError`
+   * (handled without a reply) or `ConnectionClosedError`.
+   * @param text - the message text
+   * @param data - an optional JSON-serialisable payload
+   * @param options - `timeoutMs` for this request
+   */
+  request(text: string, data?: unknown, options: RequestOptions = {}): Promise<BotMessage> {
+    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
+    if (!(timeoutMs > 0)) {
+      return Promise.reject(new RangeError("request(): timeoutMs must be a positive number"));
+    }
+    let id: string;
+    try {
+      id = this.send(text, data);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.pending.wait(id, timeoutMs, () => new RequestTimeoutError(id, timeoutMs));
+  }
+
+  /**
+   * Closes the connection for good (no reconnect), after acknowledging what was received.
+   * Pending requests reject; unconfirmed messages stay queued for a later `connect()`.
+   * Resolves once the socket has closed.
+   */
+  close(): Promise<void> {
+    if (this.current === "closed" || this.current === "idle") return Promise.resolve();
+    this.acker.flush();
+    const socket = this.socket;
+    const closed =
+      socket === undefined || socket.readyState === 3
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            socket.onclose = () => resolve();
+          });
+    this.stop(new ConnectionClosedError(1000, "client closed", false));
+    return closed;
+  }
+
+  // ── Connection ────────────────────────────────────────────────────────────
+
+  private open(): void {
+    this.current = "connecting";
+    let socket: WebSocketLike;
+    try {
+      socket = new this.options.WebSocket(this.url);
+    } catch (error) {
+      return this.lost(1006, error instanceof Error ? error.message : "cannot connect");
+    }
+    this.socket = socket;
+    socket.onerror = () => {
+      // A close event always follows; that is where reconnecting is decided.
+    };
+    socket.onopen = () => void this.hello(socket);
+    socket.onmessage = (event: { data: unknown }) => {
+      if (this.socket === socket) this.receive(decodeServerFrame(event.data));
+    };
+    socket.onclose = (event: { code?: number; reason?: string }) => {
+      if (this.socket === socket) this.lost(event.code ?? 1006, event.reason ?? "");
+    };
+    this.timer = setTimeout(() => {
+      if (this.socket !== socket || this.current !== "connecting") return;
+      this.drop(socket);
+      this.lost(4000, "welcome timeout");
+    }, this.options.connectTimeoutMs);
+  }
+
+  private async hello(socket: WebSocketLike): Promise<void> {
+    const frame: Record<string, unknown> = { type: "hello" };
+    try {
+      const { token } = this.options;
+      const value = typeof token === "function" ? await token() : token;
+      if (value !== undefined) frame.token = value;
+    } catch (error) {
+      this.emit("error", error instanceof Error ? error : new Error(String(error)));
+    }
+    if (this.socket !== socket) return;
+    if (this.sessionId !== undefined) {
+      frame.session = this.sessionId;
+      frame.lastSeq = this.acker.lastSeq;
+    }
+    this.write(JSON.stringify(frame));
+  }
+
+  private receive(frame: IncomingFrame | undefined): void {
+    if (frame === undefined) {
+      this.emit("error", new ProtocolError("ignored a malformed frame from the server"));
+      return;
+    }
+    if (frame.type === "welcome") return this.welcomed(frame);
+    // Nothing counts before the welcome: a compliant server sends it first.
+    if (this.current !== "open") return;
+    if (frame.type === "message") {
+      const message = frame.message;
+      if (!this.acker.receive(message.seq)) return; // a duplicate around a reconnect
+      if (message.replyTo !== undefined) this.pending.settle(message.replyTo, message);
+      this.emit("message", message);
+    } else if (frame.type === "receipt") {
+      this.pending.settle(frame.id, new NoReplyError(frame.id));
+    } else {
+      const error = new ServerError(frame.code, frame.message, frame.replyTo, frame.retryAfterMs);
+      // A request waiting for this id takes the error; otherwise it goes to listeners.
+      if (frame.replyTo === undefined || !this.pending.settle(frame.replyTo, error)) {
+        this.emit("error", error);
+      }
+    }
+  }
+
+  private welcomed(frame: Extract<IncomingFrame, { type: "welcome" }>): void {
+    if (this.current !== "connecting") return;
+    clearTimeout(this.timer);
+    const hadSession = this.sessionId !== undefined;
+    // A fresh session counts seq from 0 again; messages of the old one are gone.
+    if (!frame.resumed) this.acker.reset();
+    this.sessionId = frame.session;
+    this.attempt = 0;
+    this.current = "open";
+    // Oldest first; the server handles each id once, so repeats are harmless.
+    for (const encoded of this.pending.frames()) this.write(encoded);
+    this.acker.flush();
+    this.emit("open", {
+      session: frame.session,
+      resumed: frame.resumed,
+      gap: frame.gap || (hadSession && !frame.resumed),
+    });
+    this.opening?.resolve();
+    this.opening = undefined;
+    this.openingPromise = undefined;
+  }
+
+  private lost(code: number, reason: string): void {
+    const wasOpen = this.current === "open";
+    this.socket = undefined;
+    clearTimeout(this.timer);
+    this.acker.cancel();
+    const reconnect = this.options.reconnect;
+    const fatal = FATAL_CLOSE_CODES.has(code);
+    if (fatal || reconnect === false || this.attempt >= reconnect.maxRetries) {
+      return this.stop(new ConnectionClosedError(code, reason, fatal));
+    }
+    if (wasOpen) this.emit("close", { code, reason, willReconnect: true });
+    const delayMs = backoffDelay(reconnect, this.attempt++);
+    this.current = "reconnecting";
+    this.emit("reconnecting", { attempt: this.attempt, delayMs });
+    this.timer = setTimeout(() => this.open(), delayMs);
+  }
+
+  /** Stops for good: no socket, no timers, waiters rejected. */
+  private stop(error: ConnectionClosedError): void {
+    clearTimeout(this.timer);
+    this.acker.cancel();
+    if (this.socket !== undefined) this.drop(this.socket);
+    this.current = "closed";
+    this.pending.rejectAll(error);
+    this.opening?.reject(error);
+    this.opening = undefined;
+    this.openingPromise = undefined;
+    this.emit("close", { code: error.code, reason: error.reason, willReconnect: false });
+  }
+
+  /** Detaches a socket so its late events are ignored, and closes it. */
+  private drop(socket: WebSocketLike): void {
+    if (this.socket === socket) this.socket = undefined;
+    try {
+      if (socket.readyState < 2) socket.close(1000);
+    } catch {
+      // Closing a socket that is still connecting may throw in some implementations.
+    }
+  }
+
+  private write(frame: string): boolean {
+    const socket = this.socket;
+    if (socket === undefined || socket.readyState !== OPEN) return false;
+    try {
+      socket.send(frame);
+      return true;
+    } catch {
+      // The socket is going away; the close event follows and the frame is re-sent.
+      return false;
+    }
+  }
+}
+
+function byteLength(text: string, max: number): number {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: skip encoding when that bound already fits.
+  return text.length * 3 <= max ? text.length : new TextEncoder().encode(text).length;
+}

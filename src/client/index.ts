@@ -1,0 +1,41 @@
+/**
+ * `botwire/client`: a resilient client for botwire servers, in Node and in browsers.
+ *
+ * It reconnects with exponential backoff and full jitter, resumes its session so no bot
+ * message is lost or seen twice, and keeps each message it sends until the server confirms
+ * it, re-sending after a reconnect (the server handles an id once). In browsers it uses the
+ * native WebSocket; in Node it uses `ws`.
+ *
+ * @example
+ * ```ts
+ * import { BotClient } from "botwire/client";
+ *
+ * const client = new BotClient("ws://localhost:3000/chat");
+ * client.on("message", (m) => console.log("bot:", m.text));
+ * client.on("reconnecting", ({ attempt, delayMs }) => console.log("retry", attempt, delayMs));
+ * await client.connect();
+ * const reply = await client.request("/start");
+ * ```
+ * @module
+ */
+export {
+  BotClient,
+  type BotClientEvents,
+  type ClientState,
+  type CloseEvent,
+  type OpenEvent,
+  type ReconnectingEvent,
+  type RequestOptions,
+} from "./client.js";
+export {
+  BotClientError,
+  ConnectionClosedError,
+  NoReplyError,
+  ProtocolError,
+  QueueFullError,
+  RequestTimeoutError,
+  ServerError,
+} from "./errors.js";
+export type { BotMessage } from "./frames.js";
+export type { BotClientOptions, ReconnectOptions } from "./options.js";
+export type { WebSocketConstructor, WebSocketLike } from "./socket.js";

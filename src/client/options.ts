@@ -1,0 +1,156 @@
+/**
+ * `BotClient` options, their defaults and the reconnect backoff.
+ * @module
+ */
+import { resolveWebSocket, type WebSocketConstructor } from "./socket.js";
+
+/** How the client reconnects after a lost connection. */
+export interface ReconnectOptions {
+  /**
+   * Upper bound of the first delay; each attempt doubles it (see `factor`).
+   * @default 500
+   */
+  initialDelayMs?: number;
+  /**
+   * Largest delay between two attempts.
+   * @default 30000
+   */
+  maxDelayMs?: number;
+  /**
+   * Growth of the delay bound per failed attempt.
+   * @default 2
+   */
+  factor?: number;
+  /**
+   * Attempts in a row before giving up (the client then closes for good).
+   * @default Infinity
+   */
+  maxRetries?: number;
+}
+
+/** Options of `new BotClient(url, options)`. Every one is optional. */
+export interface BotClientOptions {
+  /**
+   * Sent in `hello.token` for the server's `auth()`. A function is called before every
+   * (re)connection, so a refreshed token is used.
+   */
+  token?: string | (() => string | Promise<string>);
+  /**
+   * Reconnect automatically, with exponential backoff and full jitter. `false` disables it.
+   * @default true (with the {@link ReconnectOptions} defaults)
+   */
+  reconnect?: boolean | ReconnectOptions;
+  /**
+   * How long `request()` waits for a reply unless told otherwise.
+   * @default 30000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * The WebSocket constructor to use.
+   * @default `globalThis.WebSocket`, else `ws` (Node)
+   */
+  WebSocket?: WebSocketConstructor;
+  /**
+   * Most messages waiting to be confirmed (queued offline or sent and not yet answered);
+   * beyond it `send()` throws a `QueueFullError`. Kept below the server's default burst
+   * limit so a reconnecting client can re-send its whole queue at once.
+   * @default 100
+   */
+  maxQueue?: number;
+  /**
+   * Largest frame `send()` accepts, in bytes (match the server's `maxPayload`).
+   * @default 65536
+   */
+  maxFrameBytes?: number;
+  /**
+   * How long one connection attempt may take until the welcome arrives.
+   * @default 10000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Acknowledge received messages after this many…
+   * @default 32
+   */
+  ackEvery?: number;
+  /**
+   * …or this long after the first unacknowledged one, whichever comes first.
+   * @default 250
+   */
+  ackDelayMs?: number;
+}
+
+/** Options after defaults were applied. */
+export interface ResolvedOptions {
+  token: BotClientOptions["token"];
+  reconnect: Required<ReconnectOptions> | false;
+  requestTimeoutMs: number;
+  WebSocket: WebSocketConstructor;
+  maxQueue: number;
+  maxFrameBytes: number;
+  connectTimeoutMs: number;
+  ackEvery: number;
+  ackDelayMs: number;
+}
+
+function positive(name: string, value: unknown, fallback: number, allowInfinity = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !(value > 0) || (!allowInfinity && !Number.isFinite(value))) {
+    throw new RangeError(`BotClient: ${name} must be a positive number, got ${String(value)}`);
+  }
+  return value;
+}
+
+function resolveReconnect(value: BotClientOptions["reconnect"]): ResolvedOptions["reconnect"] {
+  if (value === false) return false;
+  const r = value === true || value === undefined ? {} : value;
+  if (typeof r !== "object" || r === null) {
+    throw new TypeError("BotClient: reconnect must be a boolean or an options object");
+  }
+  const resolved = {
+    initialDelayMs: positive("reconnect.initialDelayMs", r.initialDelayMs, 500),
+    maxDelayMs: positive("reconnect.maxDelayMs", r.maxDelayMs, 30_000),
+    factor: positive("reconnect.factor", r.factor, 2),
+    maxRetries: positive("reconnect.maxRetries", r.maxRetries, Number.POSITIVE_INFINITY, true),
+  };
+  if (resolved.factor < 1) throw new RangeError("BotClient: reconnect.factor must be ≥ 1");
+  return resolved;
+}
+
+/** Applies defaults and rejects bad values with an error naming the option. */
+export function resolveOptions(options: BotClientOptions): ResolvedOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("new BotClient(url, options): options must be an object");
+  }
+  const { token } = options;
+  if (token !== undefined && typeof token !== "string" && typeof token !== "function") {
+    throw new TypeError("BotClient: token must be a string or a function returning one");
+  }
+  return {
+    token,
+    reconnect: resolveReconnect(options.reconnect),
+    requestTimeoutMs: positive("requestTimeoutMs", options.requestTimeoutMs, 30_000),
+    WebSocket: resolveWebSocket(options.WebSocket),
+    maxQueue: positive("maxQueue", options.maxQueue, 100),
+    maxFrameBytes: positive("maxFrameBytes", options.maxFrameBytes, 65_536),
+    connectTimeoutMs: positive("connectTimeoutMs", options.connectTimeoutMs, 10_000),
+    ackEvery: positive("ackEvery", options.ackEvery, 32),
+    ackDelayMs: positive("ackDelayMs", options.ackDelayMs, 250),
+  };
+}
+
+/**
+ * The delay before reconnect attempt `attempt` (0-based): exponential backoff with full
+ * jitter, i.e. uniform in [0, min(maxDelayMs, initialDelayMs · factor^attempt)], so many
+ * clients dropped at once by a restart do not come back in lockstep.
+ */
+export function backoffDelay(
+  reconnect: Required<ReconnectOptions>,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
+  const cap = Math.min(
+    reconnect.maxDelayMs,
+    reconnect.initialDelayMs * reconnect.factor ** attempt,
+  );
+  return Math.floor(random() * cap);
+}

@@ -1,0 +1,78 @@
+/**
+ * The client's unconfirmed messages and the requests waiting for their replies.
+ * A message leaves once the server confirmed it: a reply carrying its id, a receipt, or an
+ * error frame about it.
+ * @module
+ */
+import type { BotMessage } from "./frames.js";
+
+interface Waiter {
+  resolve: (message: BotMessage) => void;
+  reject: (error: Error) => void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+/** Unconfirmed messages (in send order) and request waiters, bounded by `limit`. */
+export class Pending {
+  /** id → encoded frame. A Map keeps insertion order, which is the re-send order. */
+  private readonly messages = new Map<string, string>();
+  private readonly waiters = new Map<string, Waiter>();
+
+  /** @param limit - most unconfirmed messages */
+  constructor(private readonly limit: number) {}
+
+  /** How many messages are unconfirmed. */
+  get size(): number {
+    return this.messages.size;
+  }
+
+  /** Whether no further message fits. */
+  get full(): boolean {
+    return this.messages.size >= this.limit;
+  }
+
+  /** Keeps a message until it is confirmed. */
+  add(id: string, frame: string): void {
+    this.messages.set(id, frame);
+  }
+
+  /** The unconfirmed frames, oldest first. */
+  frames(): IterableIterator<string> {
+    return this.messages.values();
+  }
+
+  /** Waits for the outcome of message `id`; rejects with `timeout()` after `timeoutMs`. */
+  wait(id: string, timeoutMs: number, timeout: () => Error): Promise<BotMessage> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(id);
+        reject(timeout());
+      }, timeoutMs);
+      this.waiters.set(id, { resolve, reject, timer });
+    });
+  }
+
+  /**
+   * Confirms message `id` and settles its request, if any, with a reply or an error.
+   * Returns whether a request took the outcome.
+   */
+  settle(id: string, outcome: BotMessage | Error): boolean {
+    this.messages.delete(id);
+    const waiter = this.waiters.get(id);
+    if (waiter === undefined) return false;
+    this.waiters.delete(id);
+    clearTimeout(waiter.timer);
+    if (outcome instanceof Error) waiter.reject(outcome);
+    else waiter.resolve(outcome);
+    return true;
+  }
+
+  /** Rejects every waiting request (the messages stay queued). */
+  rejectAll(error: Error): void {
+    for (const waiter of this.waiters.values()) {
+      clearTimeout(waiter.timer);
+      waiter.reject(error);
+    }
+    this.waiters.clear();
+  }
+}
