@@ -23,6 +23,10 @@ interface SessionRecord {
   rooms: Set<string>;
 }
 
+function toEntry(entry: Entry): OutboxEntry {
+  return { seq: entry.seq, frame: entry.frame };
+}
+
 type LedgerLimits = Pick<
   Limits,
   "outboxMessages" | "outboxBytes" | "outboxAgeMs" | "dedupWindow" | "sessionTtlMs"
@@ -63,7 +67,7 @@ export class MemoryLedger implements Ledger {
         resumed: true,
         seq: existing.seq,
         gap: lastSeq < existing.lostUpTo,
-        replay: existing.outbox.filter((e) => e.seq > lastSeq),
+        replay: existing.outbox.filter((e) => e.seq > lastSeq).map(toEntry),
       };
     }
     const session = randomId(16);
@@ -122,7 +126,7 @@ export class MemoryLedger implements Ledger {
     }
     if (seen === null) return { state: "pending" };
     const wanted = new Set(seen);
-    return { state: "done", replies: record.outbox.filter((e) => wanted.has(e.seq)) };
+    return { state: "done", replies: record.outbox.filter((e) => wanted.has(e.seq)).map(toEntry) };
   }
 
   settle(session: string, id: string, replySeqs: readonly number[]): void {

@@ -11,7 +11,7 @@ import { run } from "./compose.js";
 import { Context, type ContextConnection, type UpdateKind } from "./context.js";
 import { ClientError } from "./errors.js";
 import { type Handshake, HandshakeRejection } from "./handshake.js";
-import type { OutboxEntry } from "./ledger.js";
+import type { Claim, OutboxEntry } from "./ledger.js";
 import { TokenBucket, ViolationCounter } from "./limits.js";
 import type { Runtime } from "./runtime.js";
 import type { Connection, ConnectionListener } from "./transport.js";
@@ -246,7 +246,14 @@ export class Peer<C extends Context> implements ConnectionListener {
     const { ledger, events } = this.runtime.config;
     const id = frame.id;
     if (id !== undefined) {
-      const claim = await ledger.claim(session, id);
+      let claim: Claim;
+      try {
+        claim = await this.claim(session, id);
+      } catch (error) {
+        // The store is unreachable: say so; the client still holds the message and may retry.
+        this.runtime.config.logger.error?.("ledger claim failed", { error });
+        return this.sendError(ErrorCode.Internal, "internal error", id);
+      }
       if (claim.state === "pending") return;
       if (claim.state === "done") {
         // A re-sent message: replay what it produced instead of handling it twice.
@@ -258,8 +265,12 @@ export class Peer<C extends Context> implements ConnectionListener {
     const replySeqs: number[] = [];
     const failed = await this.runUpdate("message", frame, replySeqs);
     if (id !== undefined) {
-      await ledger.settle(session, id, replySeqs);
-      if (replySeqs.length === 0) this.write(encodeReceipt(id));
+      try {
+        await ledger.settle(session, id, replySeqs);
+      } catch (error) {
+        this.runtime.config.logger.error?.("ledger settle failed", { error });
+      }
+      if (replySeqs.length === 0 && !failed) this.write(encodeReceipt(id));
     }
     events.emit("handled", {
       connectionId: this.connection.id,
@@ -268,6 +279,20 @@ export class Peer<C extends Context> implements ConnectionListener {
       failed,
       durationMs: Date.now() - arrived,
     });
+  }
+
+  /**
+   * Claims a message id. While another connection (maybe on another node) is handling the
+   * same id, waits for it to finish, then replays its replies; a claim whose node died
+   * expires in the ledger and is taken over.
+   */
+  private async claim(session: string, id: string): Promise<Claim> {
+    const { ledger } = this.runtime.config;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 500)) {
+      const claim = await ledger.claim(session, id);
+      if (claim.state !== "pending" || this.isClosed()) return claim;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 
   /** Runs the chain for one update; returns whether it failed. */
@@ -287,6 +312,7 @@ export class Peer<C extends Context> implements ConnectionListener {
       message,
       user: this.user,
       resumed: this.resumed,
+      services: runtime.config.services,
       sink: {
         deliver: async (body, to) => {
           const seq = await runtime.deliver(session, (s) => encodeMessage(s, body, to));

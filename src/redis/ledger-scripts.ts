@@ -1,0 +1,73 @@
+/**
+ * Lua scripts of the Redis ledger. Each runs atomically on the Redis server, so several
+ * nodes can append to, claim in and trim one session at the same time.
+ * @module
+ */
+
+/**
+ * KEYS: session hash, outbox zset. ARGV: frame prefix, frame suffix, max outbox size, ttl.
+ * Returns the new seq, or -1 when the session does not exist.
+ */
+export const APPEND = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('ZADD', KEYS[2], seq, ARGV[1] .. seq .. ARGV[2])
+local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
+if excess > 0 then
+  local dropped = redis.call('ZPOPMIN', KEYS[2], excess)
+  redis.call('HSET', KEYS[1], 'lost', dropped[#dropped])
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return seq
+`;
+
+/**
+ * KEYS: seen hash, seen order list. ARGV: id, now, lease ms, dedup window, ttl.
+ * Returns {'new'} | {'pending'} | {'done', seqsJson}. A pending claim older than its
+ * lease (its node died mid-handler) is taken over.
+ */
+export const CLAIM = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+local now = tonumber(ARGV[2])
+if v and string.sub(v, 1, 1) ~= 'p' then return {'done', v} end
+if v and tonumber(string.sub(v, 2)) > now then return {'pending'} end
+redis.call('HSET', KEYS[1], ARGV[1], 'p' .. (now + tonumber(ARGV[3])))
+if not v then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  if redis.call('LLEN', KEYS[2]) > tonumber(ARGV[4]) then
+    redis.call('HDEL', KEYS[1], redis.call('LPOP', KEYS[2]))
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+return {'new'}
+`;
+
+/** KEYS: seen hash. ARGV: id, seqs json. Settles a claim if it is still there. */
+export const SETTLE = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+end
+return 1
+`;
+
+/** KEYS: seen hash. ARGV: id. Deletes a claim only while it is pending. */
+export const RELEASE = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if v and string.sub(v, 1, 1) == 'p' then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 1
+`;
+
+/** KEYS: room set. ARGV: key prefix of session hashes. Returns live members, drops dead ones. */
+export const MEMBERS = `
+local out = {}
+for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if redis.call('EXISTS', ARGV[1] .. sid) == 1 then
+    out[#out + 1] = sid
+  else
+    redis.call('SREM', KEYS[1], sid)
+  end
+end
+return out
+`;
