@@ -20,6 +20,11 @@ interface SessionRecord {
   bytes: number;
   /** Client message id → reply seqs, or null while being handled. Insertion-ordered for eviction. */
   seen: Map<string, number[] | null>;
+  /**
+   * A live iterator over `seen` that stays at its oldest entry. A fresh `keys()` per eviction
+   * walks every deleted slot at the front of the Map's table each time (hot in profiles).
+   */
+  oldest?: MapIterator<string>;
   rooms: Set<string>;
 }
 
@@ -119,8 +124,10 @@ export class MemoryLedger implements Ledger {
     if (seen === undefined) {
       record.seen.set(id, null);
       if (record.seen.size > this.limits.dedupWindow) {
-        const oldest = record.seen.keys().next().value as string;
-        record.seen.delete(oldest);
+        // Every key before the iterator's position has been deleted and new keys go to the
+        // end, so its next key is the oldest one left, as `seen.keys().next()` would give.
+        record.oldest ??= record.seen.keys();
+        record.seen.delete(record.oldest.next().value as string);
       }
       return { state: "new" };
     }
