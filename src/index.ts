@@ -51,6 +51,23 @@ export type {
   TransportHost,
 } from "./core/transport.js";
 export type { MaybePromise } from "./core/types.js";
+export type { DialogControl, DialogFlavor, DialogOptions, DialogStep } from "./dialog/types.js";
+export * from "./middleware/index.js";
 export * from "./protocol/index.js";
 export type { CommandMatch } from "./router/command.js";
+export * from "./router/intent/index.js";
 export { isCommand, isUpdate, matchesText, type Trigger } from "./router/predicates.js";
+export { SessionConflictError, SessionLockTimeoutError } from "./session/errors.js";
+export { MemoryStore, type MemoryStoreOptions } from "./session/memory-store.js";
+export { defaultSessionKey } from "./session/options.js";
+export { session } from "./session/session.js";
+export {
+  type AtomicStore,
+  type Counter,
+  isAtomicStore,
+  isSessionStore,
+  type SessionStore,
+  type Store,
+  type Versioned,
+} from "./session/store.js";
+export type { SessionFlavor, SessionOptions, Turn } from "./session/types.js";

@@ -7,7 +7,10 @@ import { EventEmitter } from "eventemitter3";
 import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
+import { MemoryStore } from "../session/memory-store.js";
+import { assertStore, type Store } from "../session/store.js";
 import type { Broker } from "./broker.js";
+import { type RecognizerFn, withIntents } from "../router/intent/predicate.js";
 import { Composer } from "./composer.js";
 import type { Context, Reply } from "./context.js";
 import { BotError } from "./errors.js";
@@ -34,6 +37,24 @@ export interface BotOptions {
    * Use `RedisBroker` from `botwire/redis` with a shared ledger on every node.
    */
   broker?: Broker;
+  /**
+   * The default store of `session()` (and other middleware that keeps state). Pass a
+   * `RedisStore` to share sessions between processes.
+   * @default a `MemoryStore`
+   */
+  store?: Store;
+  /**
+   * Recognises intents for `bot.intent()` instead of the built-in recognizer, e.g. an NLU
+   * service: `async (text) => ({ name, score })` or `undefined` for no intent.
+   * @default the built-in recognizer, trained on the examples of every `intent()`
+   */
+  recognizer?: RecognizerFn;
+  /**
+   * Lowest intent score (0–1) that counts as a match. Also applied to an external
+   * `recognizer`'s scores when given.
+   * @default 0.38 for the built-in recognizer; an external recognizer's answer is trusted
+   */
+  intentThreshold?: number;
   /**
    * Receives diagnostics. Pass `console` while developing.
    * @default silent
@@ -85,6 +106,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   readonly limits: Readonly<Limits>;
   /** The logger in use. */
   readonly logger: Logger;
+  /** The store given as `options.store` (else a `MemoryStore`), the default of `session()`. */
+  readonly store: Store;
   private errorHandler: (error: BotError<C>) => unknown;
   private readonly runtime: Runtime<C>;
   private readonly transports = new Set<Transport>();
@@ -99,6 +122,12 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     }
     this.limits = resolveLimits(options.limits);
     this.logger = options.logger ?? silentLogger;
+    if (options.store !== undefined) assertStore(options.store, "new Bot(options): options.store");
+    this.store = options.store ?? new MemoryStore();
+    const intents = {
+      recognizer: checkRecognizer(options.recognizer),
+      threshold: checkThreshold(options.intentThreshold),
+    };
     this.errorHandler = (error) => this.logger.error?.(error.message, { error: error.error });
     this.runtime = new Runtime<C>({
       ledger: options.ledger ?? new MemoryLedger(this.limits),
@@ -107,9 +136,10 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       logger: this.logger,
       events: this.events,
       exposeErrors: options.exposeErrors ?? false,
-      handler: () => this.middleware(),
+      handler: () => withIntents(this.collectIntents(), intents, this.middleware()),
       hooks: () => this.collectHooks(),
       report: (error, ctx) => this.report(error, ctx),
+      services: { store: this.store, dialog: (name) => this.findDialog(name) },
     });
   }
 
@@ -238,4 +268,18 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       this.logger.error?.("bot.catch handler threw", { error: secondary });
     }
   }
+}
+
+function checkRecognizer(recognizer: unknown): RecognizerFn | undefined {
+  if (recognizer !== undefined && typeof recognizer !== "function") {
+    throw new TypeError("new Bot(options): recognizer must be a function (text) => { name, score }");
+  }
+  return recognizer as RecognizerFn | undefined;
+}
+
+function checkThreshold(threshold: unknown): number | undefined {
+  if (threshold !== undefined && !(typeof threshold === "number" && threshold >= 0 && threshold <= 1)) {
+    throw new RangeError(`new Bot(options): intentThreshold must be from 0 to 1, got ${String(threshold)}`);
+  }
+  return threshold as number | undefined;
 }

@@ -2,6 +2,11 @@
  * Composer: builds a middleware tree with routing verbs. `Bot` extends it.
  * @module
  */
+
+import { defineDialog } from "../dialog/define.js";
+import { dialogRouter } from "../dialog/router.js";
+import type { DialogDefinition, DialogFlavor, DialogOptions, DialogStep } from "../dialog/types.js";
+import { checkIntent, type IntentExamples, isIntent } from "../router/intent/predicate.js";
 import { isCommand, isUpdate, matchesText, type Trigger } from "../router/predicates.js";
 import {
   compose,
@@ -30,6 +35,9 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
   private readonly stack: MiddlewareFn<C>[] = [];
   private readonly children: Composer<C>[] = [];
   private readonly hooks: HandshakeHook[] = [];
+  /** @internal The examples of this composer's own `intent()` registrations. */
+  readonly intentExamples: IntentExamples[] = [];
+  private readonly dialogs = new Map<string, DialogDefinition>();
   private handler: MiddlewareFn<C> | undefined;
 
   /** @param middleware - middleware to install right away, as with `use` */
@@ -107,6 +115,74 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
    */
   hears(trigger: Trigger | readonly Trigger[], ...middleware: Middleware<C>[]): Composer<C> {
     return this.filter(matchesText(trigger), ...middleware);
+  }
+
+  /**
+   * Handles messages recognised as the intent `name`. The bot's recognizer learns from the
+   * `examples` of every `intent()` (4–6 typical phrasings each work well) and sets
+   * `ctx.intent` to `{ name, score }`. Earlier `command`/`hears` handlers take precedence.
+   * @param name - the intent name
+   * @param examples - example phrasings, e.g. `["when are you open", "opening hours"]`
+   * @example
+   * ```ts
+   * bot.intent("hours", ["when are you open", "opening hours", "what time do you close"],
+   *   (ctx) => ctx.reply("9am to 5pm, Monday to Friday"));
+   * ```
+   */
+  intent(name: string, examples: readonly string[], ...middleware: Middleware<C>[]): Composer<C> {
+    this.intentExamples.push(checkIntent(name, examples));
+    return this.filter(isIntent(name), ...middleware);
+  }
+
+  /**
+   * Registers a dialog: a sequence of steps, each handling one message. Start it with
+   * `ctx.dialog.enter(name)` (runs step 0 with the current message); each later message of
+   * the session goes to the current step, which moves on when it returns unless it called
+   * `ctx.dialog.repeat()` or `ctx.dialog.exit()`. The dialog is routed at this point of the
+   * chain, so middleware registered earlier (e.g. `command("cancel")`) still runs first.
+   * Needs `session()`, where the dialog's state is kept.
+   * @typeParam T - the shape of `ctx.dialog.state` inside the steps
+   * @param name - the dialog's name, unique within the bot
+   * @param steps - one handler per step
+   * @param options - see {@link DialogOptions}
+   * @example
+   * ```ts
+   * bot.command("cancel", (ctx) => { ctx.dialog.exit(); return ctx.reply("Cancelled."); });
+   * bot.dialog<{ name?: string }>("signup", [
+   *   (ctx) => ctx.reply("Your name?"),
+   *   (ctx) => { ctx.dialog.state.name = ctx.text; return ctx.reply("Thanks!"); },
+   * ]);
+   * bot.command("signup", (ctx) => ctx.dialog.enter("signup"));
+   * ```
+   */
+  dialog<T extends object = Record<string, unknown>>(
+    name: string,
+    steps: readonly DialogStep<C & DialogFlavor<T>>[],
+    options: DialogOptions = {},
+  ): this {
+    const definition = defineDialog(name, steps, options);
+    if (this.findDialog(name) !== undefined) {
+      throw new TypeError(`bot.dialog("${name}"): a dialog of that name is already registered`);
+    }
+    if (this.dialogs.size === 0) this.use(dialogRouter(this.dialogs));
+    this.dialogs.set(name, definition);
+    return this;
+  }
+
+  /** @internal Finds a dialog registered on this composer or any composer below it. */
+  findDialog(name: string): DialogDefinition | undefined {
+    let found: DialogDefinition | undefined;
+    this.walk((composer) => {
+      found ??= composer.dialogs.get(name);
+    });
+    return found;
+  }
+
+  /** @internal Collects the intent examples of this composer and all composers below it. */
+  collectIntents(): IntentExamples[] {
+    const all: IntentExamples[] = [];
+    this.walk((composer) => all.push(...composer.intentExamples));
+    return all;
   }
 
   /** @internal Collects the handshake hooks of this composer and all composers below it. */

@@ -2,8 +2,11 @@
  * Context: everything a handler needs about one update, and the ways to answer it.
  * @module
  */
+
+import type { DialogDefinition } from "../dialog/types.js";
 import type { MessageFrame, OutgoingMessage } from "../protocol/frames.js";
 import type { CommandMatch } from "../router/command.js";
+import type { Store } from "../session/store.js";
 import type { ConnectionInfo } from "./transport.js";
 
 /** The kinds of update that run the middleware chain. */
@@ -43,8 +46,15 @@ function checkRoom(room: unknown): string {
   return room;
 }
 
+/** @internal Bot-wide services a context reaches: the bot's store and its dialogs. */
+export interface ContextServices {
+  readonly store: Store;
+  dialog(name: string): DialogDefinition | undefined;
+}
+
 /** @internal Constructor input of {@link Context}. */
 export interface ContextInit {
+  services?: ContextServices;
   update: UpdateKind;
   connection: ContextConnection;
   sessionId: string;
@@ -94,6 +104,8 @@ export class Context {
   /** Set by `intent()`: the recognised intent. */
   intent: IntentMatch | undefined;
 
+  /** @internal The bot's store and dialogs (`undefined` for a context made outside a bot). */
+  readonly services: ContextServices | undefined;
   private readonly sink: ContextSink;
   private readonly pending: Promise<number>[] = [];
   private readonly taps: Array<(body: OutgoingMessage, isReply: boolean) => void> = [];
@@ -107,6 +119,17 @@ export class Context {
     this.user = init.user;
     this.resumed = init.resumed;
     this.sink = init.sink;
+    this.services = init.services;
+  }
+
+  /**
+   * Controls dialogs (`enter`, `state`, `repeat`, `exit`, `active`); provided by the
+   * `session()` middleware, which keeps dialog state. Without it, reading this throws.
+   */
+  get dialog(): unknown {
+    throw new Error(
+      "ctx.dialog needs the session() middleware: add bot.use(session({ initial })) before your handlers and bot.dialog()",
+    );
   }
 
   /** The message text, if any. */

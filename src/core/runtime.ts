@@ -6,7 +6,7 @@
 import type { EventEmitter } from "eventemitter3";
 import type { Broker, BrokerListener } from "./broker.js";
 import type { MiddlewareFn } from "./compose.js";
-import type { Context } from "./context.js";
+import type { Context, ContextServices } from "./context.js";
 import type { BotEvents } from "./events.js";
 import type { HandshakeHook } from "./handshake.js";
 import { randomId } from "./id.js";
@@ -33,6 +33,8 @@ export interface RuntimeConfig<C extends Context> {
   handler: () => MiddlewareFn<C>;
   hooks: () => HandshakeHook[];
   report: (error: unknown, ctx: C) => Promise<void>;
+  /** The bot's store and dialog registry, handed to every context. */
+  services: ContextServices;
 }
 
 /** Connects transports to peers and routes outbox entries to the live connections of a session. */

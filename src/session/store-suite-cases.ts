@@ -85,7 +85,11 @@ export const atomicCases = {
       Array.from({ length: 50 }, () => store.increment(k, 1, 60_000)),
     );
     const counts = results.map((r) => r.count).sort((a, b) => a - b);
-    same(counts, Array.from({ length: 50 }, (_, i) => i + 1), "counts");
+    same(
+      counts,
+      Array.from({ length: 50 }, (_, i) => i + 1),
+      "counts",
+    );
   },
   "a counter restarts after its window": async (store: AtomicStore) => {
     const k = key("window");

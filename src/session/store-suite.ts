@@ -76,7 +76,8 @@ export function runStoreSuite<S extends Store>(options: StoreSuiteOptions<S>): v
   };
   describe(options.name ?? "store conformance", () => {
     describe("Store", () => register(basicCases, (store): store is Store => true));
-    if (options.atomic !== false) describe("AtomicStore", () => register(atomicCases, isAtomicStore));
+    if (options.atomic !== false)
+      describe("AtomicStore", () => register(atomicCases, isAtomicStore));
     if (options.locking !== false) {
       describe("SessionStore", () => register(lockingCases, isSessionStore));
     }

@@ -9,6 +9,8 @@
  * ```
  * @module
  */
+
+export { runStoreSuite, type StoreSuiteOptions } from "../session/store-suite.js";
 export { type MemoryPeer, MemoryTransport } from "./memory-transport.js";
 export {
   createTestClient,

@@ -1,0 +1,58 @@
+/**
+ * A held cross-process lock: acquired with backoff, renewed while held, released at the end.
+ * @module
+ */
+import { SessionLockTimeoutError } from "./errors.js";
+import type { SessionStore } from "./store.js";
+
+/** @internal Timing of the cross-process session lock. */
+export interface LeaseTiming {
+  /** How long a lease lasts unless renewed (renewed every third of it while held). */
+  leaseMs: number;
+  /** How long to wait for another holder before failing the update. */
+  waitMs: number;
+}
+
+/** @internal A lease held on a key. */
+export interface Lease {
+  /** Releases the lease (best effort: if the store is down, it expires on its own). */
+  release(): Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** @internal Takes the lock on `key`, polling with capped exponential backoff and jitter. */
+export async function acquireLease(
+  store: SessionStore,
+  key: string,
+  timing: LeaseTiming,
+): Promise<Lease> {
+  const deadline = Date.now() + timing.waitMs;
+  let delay = 2;
+  for (;;) {
+    const token = await store.lock(key, timing.leaseMs);
+    if (token !== undefined) return hold(store, key, token, timing.leaseMs);
+    if (Date.now() >= deadline) throw new SessionLockTimeoutError(timing.waitMs);
+    await sleep(delay / 2 + Math.random() * delay);
+    delay = Math.min(delay * 2, 50);
+  }
+}
+
+function hold(store: SessionStore, key: string, token: string, leaseMs: number): Lease {
+  // Renew well before expiry so a slow handler keeps its lease. If renewal fails (store
+  // down, process stalled), the lease may lapse; the versioned write then fences us off.
+  const timer = setInterval(() => {
+    Promise.resolve(store.renewLock(key, token, leaseMs)).catch(() => undefined);
+  }, leaseMs / 3);
+  (timer as { unref?: () => void }).unref?.();
+  return {
+    async release() {
+      clearInterval(timer);
+      try {
+        await store.unlock(key, token);
+      } catch {
+        // The store is unreachable: the lease expires after leaseMs by itself.
+      }
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * Public types of the session middleware.
+ * @module
+ */
+import type { Context } from "../core/context.js";
+import type { MaybePromise } from "../core/types.js";
+import type { DialogControl, DialogRecord } from "../dialog/types.js";
+import type { Store } from "./store.js";
+
+/** One turn of the conversation, as kept in `ctx.history`. */
+export interface Turn {
+  /** Who said it. */
+  from: "user" | "bot";
+  /** The text. */
+  text: string;
+  /** When (milliseconds since the epoch). */
+  at: number;
+}
+
+/**
+ * Adds `ctx.session`, `ctx.history` and `ctx.dialog` to a context type.
+ * @typeParam S - the shape of the session data
+ * @example
+ * ```ts
+ * type MyContext = Context & SessionFlavor<{ count: number }>;
+ * const bot = new Bot<MyContext>();
+ * bot.use(session({ initial: () => ({ count: 0 }) }));
+ * bot.on("message", (ctx) => ctx.reply(String(++ctx.session.count)));
+ * ```
+ */
+export interface SessionFlavor<S> {
+  /** The session data: read, mutate or replace it; saved when the handler succeeds. */
+  session: S;
+  /** The last turns of the conversation, oldest first (empty unless `history` is set). */
+  readonly history: readonly Turn[];
+  /** Dialog control; its state is kept in the session. */
+  readonly dialog: DialogControl;
+}
+
+/** Options of {@link session}. */
+export interface SessionOptions<S, C extends Context = Context> {
+  /** Creates the data of a new session. Called for every session not in the store yet. */
+  initial: () => S;
+  /**
+   * Where sessions are kept. A store with the `SessionStore` methods (MemoryStore,
+   * RedisStore) gives the no-lost-write guarantee across processes too.
+   * @default the bot's store (`new Bot({ store })`), itself a `MemoryStore` by default
+   */
+  store?: Store;
+  /**
+   * Delete a session that has not changed for this long. The expiry restarts on every
+   * write (and a session is only written when it changed).
+   * @default undefined (kept until the store evicts it)
+   */
+  ttlMs?: number;
+  /**
+   * How many turns (user and bot texts) `ctx.history` keeps. 0 turns history off.
+   * @default 0
+   */
+  history?: number;
+  /**
+   * Which session an update belongs to. Return `undefined` for no session (reading
+   * `ctx.session` then throws).
+   * @default `user:<id>` when `ctx.user` has an `id` (set by `auth()`), else `ctx.sessionId`
+   */
+  getKey?: (ctx: C) => MaybePromise<string | undefined>;
+  /**
+   * The cross-process lock (used with a `SessionStore`): a lease of `leaseMs`, renewed
+   * while a handler runs, and at most `waitMs` of waiting for another holder before the
+   * update fails with an `internal` error.
+   * @default { leaseMs: 10000, waitMs: 30000 }
+   */
+  lock?: { leaseMs?: number; waitMs?: number };
+}
+
+/** @internal What session() stores under a key. */
+export interface SessionRecord<S> {
+  data: S;
+  history?: Turn[];
+  dialog?: DialogRecord;
+}
