@@ -7,10 +7,10 @@ import { EventEmitter } from "eventemitter3";
 import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
+import { type RecognizerFn, withIntents } from "../router/intent/predicate.js";
 import { MemoryStore } from "../session/memory-store.js";
 import { assertStore, type Store } from "../session/store.js";
 import type { Broker } from "./broker.js";
-import { type RecognizerFn, withIntents } from "../router/intent/predicate.js";
 import { Composer } from "./composer.js";
 import type { Context, Reply } from "./context.js";
 import { BotError } from "./errors.js";
@@ -272,14 +272,21 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
 function checkRecognizer(recognizer: unknown): RecognizerFn | undefined {
   if (recognizer !== undefined && typeof recognizer !== "function") {
-    throw new TypeError("new Bot(options): recognizer must be a function (text) => { name, score }");
+    throw new TypeError(
+      "new Bot(options): recognizer must be a function (text) => { name, score }",
+    );
   }
   return recognizer as RecognizerFn | undefined;
 }
 
 function checkThreshold(threshold: unknown): number | undefined {
-  if (threshold !== undefined && !(typeof threshold === "number" && threshold >= 0 && threshold <= 1)) {
-    throw new RangeError(`new Bot(options): intentThreshold must be from 0 to 1, got ${String(threshold)}`);
+  if (
+    threshold !== undefined &&
+    !(typeof threshold === "number" && threshold >= 0 && threshold <= 1)
+  ) {
+    throw new RangeError(
+      `new Bot(options): intentThreshold must be from 0 to 1, got ${String(threshold)}`,
+    );
   }
   return threshold as number | undefined;
 }

@@ -5,8 +5,15 @@
 import type { Server as HttpServer, IncomingMessage } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 
-/** What an `upgrade` hook may answer: accept, or refuse with an HTTP status. */
-export type UpgradeDecision = boolean | { status: number; message?: string } | undefined;
+/**
+ * What an `upgrade` hook may answer: accept (`true`, `undefined`, or `{ user }` to accept
+ * an already authenticated user, which becomes `ctx.user`), or refuse with an HTTP status.
+ */
+export type UpgradeDecision =
+  | boolean
+  | { status: number; message?: string }
+  | { user: unknown }
+  | undefined;
 
 /** Options of {@link serve}. Give exactly one of `server`, `port` or `noServer`. */
 export interface ServeOptions {
@@ -61,7 +68,9 @@ export interface ServeOptions {
   perMessageDeflate?: boolean;
   /**
    * Decide at the HTTP upgrade, from headers, cookies or address, whether to accept.
-   * Return `false` for 401, `{ status }` to refuse with that status, anything else accepts.
+   * Return `false` for 401, `{ status }` to refuse with that status, `{ user }` to accept
+   * a user you authenticated (e.g. from a session cookie; `auth()` then needs no token),
+   * anything else accepts.
    */
   upgrade?: (request: IncomingMessage) => UpgradeDecision | Promise<UpgradeDecision>;
 }

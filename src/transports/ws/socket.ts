@@ -22,7 +22,11 @@ export interface TrackedSocket {
 }
 
 /** Builds the core connection for a freshly upgraded socket. */
-export function toConnection(socket: WebSocket, request: IncomingMessage): Connection {
+export function toConnection(
+  socket: WebSocket,
+  request: IncomingMessage,
+  user?: unknown,
+): Connection {
   const origin = request.headers.origin;
   return {
     id: localId(),
@@ -30,6 +34,7 @@ export function toConnection(socket: WebSocket, request: IncomingMessage): Conne
       remoteAddress: request.socket.remoteAddress,
       origin: typeof origin === "string" ? origin : undefined,
       headers: request.headers,
+      ...(user !== undefined && { user }),
     },
     get bufferedAmount() {
       return socket.bufferedAmount;

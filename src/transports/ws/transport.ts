@@ -82,11 +82,14 @@ export class WsTransport implements Transport {
     if (host === undefined) return refuse(socket, 503, "not accepting connections");
     this.pending++;
     checkUpgrade(req, this.options, this.sockets.size + this.pending - 1).then(
-      (refusal) => {
+      (check) => {
         this.pending--;
-        if (refusal !== undefined) return refuse(socket, refusal.status, refusal.message);
+        if (check !== undefined && "status" in check) {
+          return refuse(socket, check.status, check.message);
+        }
         if (this.host === undefined) return refuse(socket, 503, "not accepting connections");
-        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, this.host));
+        const user = check?.user;
+        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, this.host, user));
       },
       () => {
         this.pending--;
@@ -95,12 +98,17 @@ export class WsTransport implements Transport {
     );
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage, host: TransportHost | undefined): void {
+  private accept(
+    ws: WebSocket,
+    req: IncomingMessage,
+    host: TransportHost | undefined,
+    user: unknown,
+  ): void {
     ws.on("error", () => {
       // Protocol errors (bad UTF-8, frame too large) are followed by 'close'; nothing to do.
     });
     if (host === undefined) return ws.close(1001, "server shutting down");
-    const connection = toConnection(ws, req);
+    const connection = toConnection(ws, req, user);
     const options =
       this.options.helloTimeoutMs === undefined
         ? {}

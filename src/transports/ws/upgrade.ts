@@ -27,12 +27,15 @@ export function refuse(socket: Duplex, status: number, message = STATUS_CODES[st
   socket.destroy();
 }
 
-/** Returns an HTTP status to refuse the upgrade with, or `undefined` to accept it. */
+/** Why an upgrade is refused, or (accepted) the user the `upgrade` hook authenticated. */
+export type UpgradeCheck = { status: number; message?: string } | { user: unknown } | undefined;
+
+/** Returns an HTTP status to refuse the upgrade with, or `undefined`/`{ user }` to accept it. */
 export async function checkUpgrade(
   request: IncomingMessage,
   options: ResolvedServeOptions,
   openConnections: number,
-): Promise<{ status: number; message?: string } | undefined> {
+): Promise<UpgradeCheck> {
   const origin = request.headers.origin;
   if (!options.isOriginAllowed(origin)) return { status: 403, message: "origin not allowed" };
   if (openConnections >= options.maxConnections)
@@ -41,6 +44,7 @@ export async function checkUpgrade(
   const decision = await options.upgrade(request);
   if (decision === false) return { status: 401 };
   if (typeof decision === "object" && decision !== null) {
+    if ("user" in decision) return decision.user === undefined ? undefined : { user: decision.user };
     const status = decision.status;
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       return { status: 500, message: "internal error" };

@@ -1,0 +1,115 @@
+/**
+ * Intent routing: the predicate behind `bot.intent()`, and the per-bot setup that tells
+ * each context how to recognise its text (once per message, however many intents listen).
+ * @module
+ */
+import type { MiddlewareFn } from "../../core/compose.js";
+import type { Context, IntentMatch } from "../../core/context.js";
+import type { MaybePromise } from "../../core/types.js";
+import { IntentRecognizer } from "./recognizer.js";
+
+/** An external recognizer (an NLU service, a model): the best intent for a text, or none. */
+export type RecognizerFn = (text: string) => MaybePromise<IntentMatch | undefined>;
+
+/** The examples of one `intent()` registration. */
+export interface IntentExamples {
+  /** The intent name. */
+  name: string;
+  /** Its example phrasings. */
+  examples: readonly string[];
+}
+
+type Resolve = (text: string) => Promise<IntentMatch | undefined>;
+
+const resolvers = new WeakMap<object, Resolve>();
+const results = new WeakMap<object, Promise<IntentMatch | undefined>>();
+
+/** Checks the arguments of `intent(name, examples)` at registration. */
+export function checkIntent(name: unknown, examples: unknown): IntentExamples {
+  if (typeof name !== "string" || name.trim() === "") {
+    throw new TypeError("intent(name, examples): name must be a non-empty string");
+  }
+  if (
+    !Array.isArray(examples) ||
+    examples.length === 0 ||
+    !examples.every((e) => typeof e === "string" && e.trim() !== "")
+  ) {
+    throw new TypeError(
+      `intent('${name}', examples): examples must be a non-empty array of phrases, e.g. ["when are you open", "opening hours"]`,
+    );
+  }
+  return { name, examples: [...(examples as string[])] };
+}
+
+/** Recognises the text of `ctx` once; later calls for the same context reuse the result. */
+function recognizeOnce(ctx: Context, text: string): Promise<IntentMatch | undefined> {
+  let result = results.get(ctx);
+  if (result === undefined) {
+    const resolve = resolvers.get(ctx);
+    if (resolve === undefined) {
+      throw new Error("intent(): this context has no recognizer; intents work inside a Bot");
+    }
+    result = resolve(text);
+    results.set(ctx, result);
+  }
+  return result;
+}
+
+/**
+ * True for a message recognised as one of the given intents; sets `ctx.intent`.
+ * The text is recognised once per message, whichever intent handlers ask.
+ * @param names - one intent name or several
+ */
+export function isIntent(names: string | readonly string[]): (ctx: Context) => Promise<boolean> {
+  const set = new Set(typeof names === "string" ? [names] : names);
+  return async (ctx) => {
+    const text = ctx.text;
+    if (ctx.update !== "message" || text === undefined || text.trim() === "") return false;
+    const match = await recognizeOnce(ctx, text);
+    if (match === undefined || !set.has(match.name)) return false;
+    ctx.intent = match;
+    return true;
+  };
+}
+
+/** How a bot recognises intents; see `BotOptions.recognizer` and `intentThreshold`. */
+export interface IntentSetup {
+  /** Replaces the built-in recognizer. */
+  recognizer: RecognizerFn | undefined;
+  /** Lowest accepted score; `undefined` keeps the built-in default and trusts an external recognizer. */
+  threshold: number | undefined;
+}
+
+/**
+ * Wraps a bot's composed middleware so each context can recognise intents. The built-in
+ * recognizer learns the examples of every `intent()` in the tree. Returns `handler` as it
+ * is when the bot has no intents and no external recognizer.
+ */
+export function withIntents<C extends Context>(
+  registrations: readonly IntentExamples[],
+  setup: IntentSetup,
+  handler: MiddlewareFn<C>,
+): MiddlewareFn<C> {
+  if (registrations.length === 0 && setup.recognizer === undefined) return handler;
+  const threshold = setup.threshold;
+  let recognize: RecognizerFn;
+  if (setup.recognizer !== undefined) {
+    recognize = setup.recognizer;
+  } else {
+    const builtin = new IntentRecognizer(threshold === undefined ? {} : { threshold });
+    for (const { name, examples } of registrations) builtin.add(name, examples);
+    recognize = (text) => builtin.recognize(text);
+  }
+  const resolve: Resolve = async (text) => {
+    const match = await recognize(text);
+    if (match === undefined || match === null) return undefined;
+    if (typeof match.name !== "string" || typeof match.score !== "number") {
+      throw new TypeError("recognizer must return { name: string, score: number } or undefined");
+    }
+    return threshold !== undefined && match.score < threshold ? undefined : match;
+  };
+  return (ctx, next) => {
+    resolvers.set(ctx, resolve);
+    return handler(ctx, next);
+  };
+}
