@@ -1,0 +1,65 @@
+// One node of a botwire cluster. Every node shares Redis: protocol state (RedisLedger),
+// sessions (RedisStore) and a message bus (RedisBroker), so clients may connect to any node.
+//
+//   PORT=3001 node examples/cluster/node.js
+//
+// Env: PORT (default 0 = any), REDIS_URL (default redis://127.0.0.1:6379), PREFIX (key
+// prefix, default "botwire-cluster:"), NODE_NAME (default "node-<port>"), CLAIM_LEASE_MS.
+import { Bot } from "botwire";
+import { RedisBroker, RedisLedger } from "botwire/redis";
+import { serve } from "botwire/ws";
+import { Redis } from "ioredis";
+
+const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+const prefix = process.env.PREFIX ?? "botwire-cluster:";
+const claimLeaseMs = Number(process.env.CLAIM_LEASE_MS ?? 10_000);
+
+const bot = new Bot({
+  ledger: new RedisLedger(redis, { prefix, claimLeaseMs }),
+  broker: new RedisBroker(redis, redis.duplicate(), { prefix }),
+  // A benchmark-free demo: allow fast test streams.
+  limits: { messagesPerSecond: 1000, burst: 1000 },
+});
+let name = process.env.NODE_NAME;
+
+bot.command("join", async (ctx) => {
+  const room = ctx.command.args || "lobby";
+  await ctx.join(room);
+  return ctx.reply(`${name}: joined ${room}`);
+});
+bot.command("whoami", (ctx) =>
+  ctx.reply({ text: `${name}`, data: { node: name, session: ctx.sessionId } }),
+);
+bot.on("message", (ctx) => ctx.reply({ text: `${name}: ${ctx.text ?? ""}`, data: { node: name } }));
+
+const handle = serve(bot, { port: Number(process.env.PORT ?? 0), host: "127.0.0.1" });
+await handle.ready;
+const { port } = handle.address();
+name ??= `node-${port}`;
+console.log(`${name} listening on ws://127.0.0.1:${port}`);
+
+// When started by a parent process (the demo script or the tests), take commands over IPC.
+process.send?.({ type: "ready", port, name });
+process.on("message", async (command) => {
+  try {
+    if (command.type === "broadcast") {
+      const sessions = await bot.broadcast(command.room, command.message);
+      process.send?.({ type: "done", id: command.id, sessions });
+    } else if (command.type === "sendTo") {
+      const sessions = await bot.sendTo(command.recipient, command.message);
+      process.send?.({ type: "done", id: command.id, sessions });
+    } else if (command.type === "stop") {
+      await handle.close();
+      redis.disconnect();
+      process.exit(0);
+    }
+  } catch (error) {
+    process.send?.({ type: "failed", id: command.id, error: String(error) });
+  }
+});
+
+process.once("SIGTERM", async () => {
+  await handle.close();
+  redis.disconnect();
+  process.exit(0);
+});

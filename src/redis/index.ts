@@ -1,0 +1,20 @@
+/**
+ * `botwire/redis`: Redis-backed state for bots that run on many nodes, on ioredis
+ * (an optional peer dependency: `npm install ioredis`).
+ *
+ * - `RedisLedger`: protocol state (seq, outbox, dedup ids, rooms) shared by all nodes.
+ * - `RedisBroker`: pub/sub between nodes for `sendTo`, `broadcast` and resume anywhere.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from "ioredis";
+ * import { Bot } from "botwire";
+ * import { RedisBroker, RedisLedger } from "botwire/redis";
+ *
+ * const redis = new Redis();
+ * const bot = new Bot({ ledger: new RedisLedger(redis), broker: new RedisBroker(redis, redis.duplicate()) });
+ * ```
+ * @module
+ */
+export { RedisBroker, type RedisBrokerOptions } from "./broker.js";
+export { RedisLedger, type RedisLedgerOptions } from "./ledger.js";
