@@ -275,21 +275,23 @@ export class BotClient extends EventEmitter<BotClientEvents> {
       return;
     }
     if (frame.type === "welcome") return this.welcomed(frame);
-    // Nothing counts before the welcome: a compliant server sends it first.
+    if (frame.type === "error") {
+      const error = new ServerError(frame.code, frame.message, frame.replyTo, frame.retryAfterMs);
+      // A request waiting for this id takes the error; otherwise it goes to listeners.
+      if (frame.replyTo === undefined || !this.pending.settle(frame.replyTo, error)) {
+        this.emit("error", error);
+      }
+      return;
+    }
+    // Messages and receipts count only after the welcome: a compliant server sends it first.
     if (this.current !== "open") return;
     if (frame.type === "message") {
       const message = frame.message;
       if (!this.acker.receive(message.seq)) return; // a duplicate around a reconnect
       if (message.replyTo !== undefined) this.pending.settle(message.replyTo, message);
       this.emit("message", message);
-    } else if (frame.type === "receipt") {
-      this.pending.settle(frame.id, new NoReplyError(frame.id));
     } else {
-      const error = new ServerError(frame.code, frame.message, frame.replyTo, frame.retryAfterMs);
-      // A request waiting for this id takes the error; otherwise it goes to listeners.
-      if (frame.replyTo === undefined || !this.pending.settle(frame.replyTo, error)) {
-        this.emit("error", error);
-      }
+      this.pending.settle(frame.id, new NoReplyError(frame.id));
     }
   }
 
