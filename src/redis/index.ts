@@ -4,6 +4,7 @@
  *
  * - `RedisLedger`: protocol state (seq, outbox, dedup ids, rooms) shared by all nodes.
  * - `RedisBroker`: pub/sub between nodes for `sendTo`, `broadcast` and resume anywhere.
+ * - `RedisStore`: the store of `session()`, `cache()` and `rateLimit()`, shared by all nodes.
  *
  * @example
  * ```ts
@@ -18,3 +19,4 @@
  */
 export { RedisBroker, type RedisBrokerOptions } from "./broker.js";
 export { RedisLedger, type RedisLedgerOptions } from "./ledger.js";
+export { RedisStore, type RedisStoreOptions } from "./store.js";
