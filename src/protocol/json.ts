@@ -12,14 +12,15 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  */
 export function jsonDepthExceeds(text: string, limit: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-    } else if (c === 34) {
-      inString = true;
+    if (c === 34 /* " */) {
+      // Jump over the string with a native search (strings are most of a chat frame): the
+      // closing quote is the first one preceded by an even number of backslashes.
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && isEscaped(text, end)) end = text.indexOf('"', end + 1);
+      if (end === -1) return false;
+      i = end;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       if (++depth > limit) return true;
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
@@ -27,6 +28,13 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
     }
   }
   return false;
+}
+
+/** Whether the character at `at` follows an odd number of backslashes. */
+function isEscaped(text: string, at: number): boolean {
+  let n = 0;
+  while (text.charCodeAt(at - 1 - n) === 92 /* \ */) n++;
+  return n % 2 === 1;
 }
 
 function dropForbidden(this: unknown, key: string, value: unknown): unknown {
