@@ -24,6 +24,10 @@ function pathOf(issue: BaseIssue<unknown>, root: string): string {
  */
 export function summarizeIssues(issues: readonly BaseIssue<unknown>[], root: string): string {
   const parts = issues.slice(0, MAX_ISSUES).map((issue) => {
+    // valibot reports a missing object key as an `object` issue that received `undefined`.
+    if (issue.received === "undefined" && issue.path !== undefined) {
+      return `${pathOf(issue, root)}: required`;
+    }
     const problem = `invalid ${issue.type.replace(/_/g, " ")}`;
     const expected =
       issue.expected !== null && issue.expected.length <= 40 ? ` (expected ${issue.expected})` : "";

@@ -86,3 +86,14 @@ describe("escapeHtml() and html``", () => {
     expect(html`<p>Hello, ${name}!</p>`).toBe("<p>Hello, &lt;b&gt;Eve&lt;/b&gt;!</p>");
   });
 });
+
+describe("validate() summary of missing keys", () => {
+  it("says a missing key is required", async () => {
+    const bot = new Bot();
+    bot.use(validate(v.object({ title: v.string() })));
+    bot.on("message", (ctx) => ctx.reply("ok"));
+    const [error] = await createTestClient(bot).send("x", {});
+    expect(error?.message).toBe("invalid input: data.title: required");
+    await bot.stop();
+  });
+});

@@ -1,0 +1,89 @@
+// Secure bot: auth (static tokens, compared in constant time), validate (valibot) and
+// rateLimit, with an origin allowlist and a small maxPayload. Run: npm run example:secure
+// It prints its URL, then plays each failure once with a raw WebSocket client and prints
+// exactly what the client sees. Add --serve to keep it running afterwards.
+import { createServer } from "node:http";
+import { auth, Bot, escapeHtml, rateLimit, staticTokens, validate } from "botwire";
+import { serve } from "botwire/ws";
+import * as v from "valibot";
+import { WebSocket } from "ws";
+
+// In production the token comes from the environment or a database, never from the code.
+const TOKEN = process.env.BOT_TOKEN ?? "demo-token-0123456789";
+
+const bot = new Bot();
+bot.use(auth({ verify: staticTokens({ [TOKEN]: { id: "demo", name: "Demo <user>" } }) }));
+bot.use(rateLimit({ limit: 5, windowMs: 10_000, key: "user", maxViolations: 3 }));
+
+const note = validate(
+  v.object({
+    title: v.pipe(v.string(), v.maxLength(40)),
+    body: v.pipe(v.string(), v.maxLength(500)),
+  }),
+  { target: "data" },
+);
+bot.command("note", note, (ctx) => {
+  const { title } = note.get(ctx);
+  // Text echoed into HTML is escaped: a web client can render it as markup safely.
+  return ctx.reply({ text: `saved "${title}"`, data: { html: `<b>${escapeHtml(title)}</b>` } });
+});
+bot.on("message", (ctx) => ctx.reply(`hello ${ctx.user.name}`));
+
+const server = createServer((_req, res) => res.writeHead(426).end("WebSocket only\n"));
+serve(bot, { server, allowedOrigins: ["http://localhost:3002"], maxPayload: 16 * 1024 });
+const port = Number(process.env.PORT ?? 3002);
+
+/** Opens a socket, sends frames, prints every frame and the close code it gets. */
+function play(title, url, frames, options = {}) {
+  return new Promise((resolve) => {
+    console.log(`\n— ${title}`);
+    const ws = new WebSocket(url, options);
+    ws.on("unexpected-response", (_req, res) => {
+      console.log(`  HTTP ${res.statusCode} (upgrade refused)`);
+      resolve();
+    });
+    ws.on("error", () => {});
+    ws.on("open", () => {
+      for (const frame of frames) ws.send(JSON.stringify(frame));
+      setTimeout(() => ws.close(), 300);
+    });
+    ws.on("message", (data) => console.log(`  < ${data}`));
+    ws.on("close", (code) => {
+      console.log(`  closed ${code}`);
+      resolve();
+    });
+  });
+}
+
+server.listen(port, "127.0.0.1", async () => {
+  const url = `ws://127.0.0.1:${server.address().port}`;
+  console.log(`secure bot: ${url} (token: hello.token or Authorization: Bearer)`);
+  const msg = (id, extra) => ({ type: "message", id, ...extra });
+  await play("valid token", url, [{ type: "hello", token: TOKEN }, msg("1", { text: "hi" })]);
+  await play("no token → unauthorized, 4401", url, [msg("1", { text: "hi" })]);
+  await play("bad token → unauthorized, 4401", url, [
+    { type: "hello", token: "guess" },
+    msg("1", { text: "hi" }),
+  ]);
+  await play("invalid data → bad_request", url, [
+    { type: "hello", token: TOKEN },
+    msg("1", { text: "/note", data: { title: 42 } }),
+    msg("2", { text: "/note", data: { title: "<i>ok</i>", body: "text" } }),
+  ]);
+  // The budget (5 per 10 s) is per user, so the messages above already used part of it.
+  await play("flood → rate_limited with retryAfterMs, then 4429", url, [
+    { type: "hello", token: TOKEN },
+    ...Array.from({ length: 10 }, (_, i) => msg(String(i), { text: `m${i}` })),
+  ]);
+  await play("foreign Origin → refused at the upgrade", url, [], {
+    origin: "https://evil.example",
+  });
+  if (process.argv.includes("--serve")) return;
+  await bot.stop();
+  server.close();
+});
+
+process.once("SIGINT", async () => {
+  await bot.stop();
+  server.close();
+});
