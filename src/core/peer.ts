@@ -44,8 +44,10 @@ export class Peer<C extends Context> implements ConnectionListener {
   private early: OutboxEntry[] | undefined = [];
   private queue: Promise<void> = Promise.resolve();
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly bucket: TokenBucket;
-  private readonly violations: ViolationCounter;
+  // Created on first use: most connections of a busy server sit idle, and every byte per
+  // connection counts at 10 000 of them.
+  private bucket: TokenBucket | undefined;
+  private violations: ViolationCounter | undefined;
   private readonly info: ContextConnection;
 
   constructor(
@@ -53,9 +55,6 @@ export class Peer<C extends Context> implements ConnectionListener {
     private readonly connection: Connection,
     helloTimeoutMs: number,
   ) {
-    const { limits } = runtime.config;
-    this.bucket = new TokenBucket(limits.messagesPerSecond, limits.burst);
-    this.violations = new ViolationCounter(limits.maxViolations, limits.violationWindowMs);
     this.info = { id: connection.id, ...connection.info };
     this.helloTimer = setTimeout(
       () => this.close(CloseCode.HelloTimeout, "hello timeout"),
@@ -86,6 +85,9 @@ export class Peer<C extends Context> implements ConnectionListener {
           .catch((error: unknown) => this.runtime.config.logger.error?.("ack failed", { error }));
         return;
       case "message": {
+        const { limits } = this.runtime.config;
+        // A bucket starts full, so making it now is the same as making it at connect.
+        this.bucket ??= new TokenBucket(limits.messagesPerSecond, limits.burst);
         const waitMs = this.bucket.take();
         if (waitMs > 0) {
           return this.violation(ErrorCode.RateLimited, "too many messages", frame.id, waitMs);
@@ -168,6 +170,8 @@ export class Peer<C extends Context> implements ConnectionListener {
       code,
       message,
     });
+    const { limits } = this.runtime.config;
+    this.violations ??= new ViolationCounter(limits.maxViolations, limits.violationWindowMs);
     if (this.violations.add())
       return this.close(CloseCode.TooManyViolations, "too many violations");
     this.sendError(code, message, replyTo, retryAfterMs);
@@ -222,6 +226,7 @@ export class Peer<C extends Context> implements ConnectionListener {
     await this.runtime.attach(opened.session, this);
     if (this.isClosed()) return this.runtime.detach(opened.session, this);
     clearTimeout(this.helloTimer);
+    this.helloTimer = undefined; // frees the timer and its closure for the connection's life
     this.sentSeq = opened.resumed ? Math.min(hello?.lastSeq ?? 0, opened.seq) : 0;
     this.write(encodeWelcome(opened.session, opened.resumed, opened.seq, opened.gap));
     const early = this.early ?? [];
