@@ -64,6 +64,11 @@ export interface BotClientEvents {
   open: (event: OpenEvent) => void;
   /** A bot message arrived (each `seq` once, in order). */
   message: (message: BotMessage) => void;
+  /**
+   * The server is done with a message this client sent (a reply, a receipt or an error
+   * frame about it arrived); it will not be re-sent. Useful for "delivered" ticks.
+   */
+  confirmed: (id: string) => void;
   /** An open connection closed, or the client stopped for good. */
   close: (event: CloseEvent) => void;
   /** A reconnect attempt is scheduled. */
@@ -278,7 +283,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     if (frame.type === "error") {
       const error = new ServerError(frame.code, frame.message, frame.replyTo, frame.retryAfterMs);
       // A request waiting for this id takes the error; otherwise it goes to listeners.
-      if (frame.replyTo === undefined || !this.pending.settle(frame.replyTo, error)) {
+      if (frame.replyTo === undefined || !this.confirm(frame.replyTo, error)) {
         this.emit("error", error);
       }
       return;
@@ -288,11 +293,19 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     if (frame.type === "message") {
       const message = frame.message;
       if (!this.acker.receive(message.seq)) return; // a duplicate around a reconnect
-      if (message.replyTo !== undefined) this.pending.settle(message.replyTo, message);
+      if (message.replyTo !== undefined) this.confirm(message.replyTo, message);
       this.emit("message", message);
     } else {
-      this.pending.settle(frame.id, new NoReplyError(frame.id));
+      this.confirm(frame.id, new NoReplyError(frame.id));
     }
+  }
+
+  /** The server is done with message `id`: forget it, settle its request, tell listeners. */
+  private confirm(id: string, outcome: BotMessage | Error): boolean {
+    const known = this.pending.confirm(id);
+    const taken = this.pending.settle(id, outcome);
+    if (known) this.emit("confirmed", id);
+    return taken;
   }
 
   private welcomed(frame: Extract<IncomingFrame, { type: "welcome" }>): void {

@@ -52,12 +52,13 @@ export class Pending {
     });
   }
 
-  /**
-   * Confirms message `id` and settles its request, if any, with a reply or an error.
-   * Returns whether a request took the outcome.
-   */
+  /** Forgets message `id`: the server confirmed it. Returns whether it was unconfirmed. */
+  confirm(id: string): boolean {
+    return this.messages.delete(id);
+  }
+
+  /** Settles the request for message `id`, if any; returns whether one took the outcome. */
   settle(id: string, outcome: BotMessage | Error): boolean {
-    this.messages.delete(id);
     const waiter = this.waiters.get(id);
     if (waiter === undefined) return false;
     this.waiters.delete(id);

@@ -32,7 +32,9 @@ describe("BotClient request/reply", () => {
       bot.on("message", (ctx) => ctx.reply(`echo: ${ctx.text}`));
     });
     const opened: unknown[] = [];
+    const confirmed: string[] = [];
     client.on("open", (e) => opened.push(e));
+    client.on("confirmed", (id) => confirmed.push(id));
     await client.connect();
     expect(client.state).toBe("open");
     expect(opened).toEqual([{ session: client.session, resumed: false, gap: false }]);
@@ -42,7 +44,8 @@ describe("BotClient request/reply", () => {
     expect(a?.replyTo).not.toBe(b?.replyTo);
     expect([a?.seq, b?.seq].sort()).toEqual([1, 2]);
     expect(client.lastSeq).toBe(2);
-    await until(() => client.unconfirmed === 0, "confirmation");
+    expect(client.unconfirmed).toBe(0);
+    expect(confirmed.sort()).toEqual([a?.replyTo, b?.replyTo].sort());
   });
 
   it("rejects with typed errors: server error, no reply, timeout", async () => {
