@@ -29,7 +29,7 @@ async function signupBot() {
         ctx.dialog.repeat();
         return ctx.reply("That is not an email. Email?");
       }
-      ctx.dialog.state.email = ctx.text;
+      ctx.dialog.state.email = ctx.text ?? "";
       return ctx.reply("Age?");
     },
     (ctx) => {

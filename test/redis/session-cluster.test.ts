@@ -4,6 +4,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Bot, type Context, type SessionFlavor, session, withHandshake } from "../../src/index.js";
 import { RedisStore } from "../../src/redis/index.js";
 import { skipWithoutRedis } from "../helpers/redis-available.js";
+import type { Frame } from "../helpers/ws-client.js";
 import { connect, start } from "../session/helpers.js";
 
 type Ctx = Context & SessionFlavor<{ count: number }>;
@@ -34,7 +35,7 @@ async function node(name: string) {
   bot.dialog<{ name?: string }>("signup", [
     (ctx) => ctx.reply(`${name}: your name?`),
     (ctx) => {
-      ctx.dialog.state.name = ctx.text;
+      ctx.dialog.state.name = ctx.text ?? "";
       return ctx.reply(`${name}: your city?`);
     },
     (ctx) => ctx.reply(`${name}: ${ctx.dialog.state.name} from ${ctx.text}`),
@@ -68,7 +69,7 @@ describe.skipIf(skip)("session() on two bot processes sharing a RedisStore", () 
     const [urlA, urlB] = await Promise.all([node("A"), node("B")]);
     const a = await connect(urlA, { token: "carol" });
     const b = await connect(urlB, { token: "carol" });
-    const ids: Array<Promise<{ text?: unknown }>> = [];
+    const ids: Array<Promise<Frame>> = [];
     for (let i = 0; i < 25; i++) {
       ids.push(a.answer(a.post("+1")), b.answer(b.post("+1")));
     }
