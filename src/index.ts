@@ -70,4 +70,9 @@ export {
   type Store,
   type Versioned,
 } from "./session/store.js";
-export type { SessionFlavor, SessionOptions, Turn } from "./session/types.js";
+export type {
+  SessionFlavor,
+  SessionLockOptions,
+  SessionOptions,
+  Turn,
+} from "./session/types.js";

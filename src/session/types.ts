@@ -64,13 +64,24 @@ export interface SessionOptions<S, C extends Context = Context> {
    * @default `user:<id>` when `ctx.user` has an `id` (set by `auth()`), else `ctx.sessionId`
    */
   getKey?: (ctx: C) => MaybePromise<string | undefined>;
+  /** The cross-process lock, used with a `SessionStore`; see {@link SessionLockOptions}. */
+  lock?: SessionLockOptions;
+}
+
+/** Timing of the lock `session()` takes on a `SessionStore` around each update. */
+export interface SessionLockOptions {
   /**
-   * The cross-process lock (used with a `SessionStore`): a lease of `leaseMs`, renewed
-   * while a handler runs, and at most `waitMs` of waiting for another holder before the
-   * update fails with an `internal` error.
-   * @default { leaseMs: 10000, waitMs: 30000 }
+   * How long a lease lasts unless renewed. It is renewed every third of this while the
+   * handler runs, so it only lapses when a process stalls or loses the store.
+   * @default 10000
    */
-  lock?: { leaseMs?: number; waitMs?: number };
+  leaseMs?: number;
+  /**
+   * How long to wait for another holder before the update fails (`internal` error frame,
+   * `SessionLockTimeoutError` in `bot.catch`).
+   * @default 30000
+   */
+  waitMs?: number;
 }
 
 /** @internal What session() stores under a key. */
