@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  auth,
   Bot,
   type Context,
   MemoryStore,
@@ -84,6 +85,24 @@ describe("session()", () => {
     expect((await anon1.send("x"))[0]?.text).toBe("1");
     expect((await anon2.send("x"))[0]?.text).toBe("1");
     expect(await bot.store.get(anon1.session as string)).toMatchObject({ data: { count: 1 } });
+    await bot.stop();
+  });
+
+  it("keys by the user auth() verified, so a user's devices share one session", async () => {
+    const users: Record<string, { id: number; name: string }> = {
+      "t-1": { id: 1, name: "Ann" },
+      "t-2": { id: 2, name: "Ben" },
+    };
+    const bot = new Bot<Counter>();
+    bot.use(auth({ verify: (token) => users[token] }), session({ initial: () => ({ count: 0 }) }));
+    bot.on("message", (ctx) => ctx.reply(String(++ctx.session.count)));
+    const phone = createTestClient(bot, { token: "t-1" });
+    const laptop = createTestClient(bot, { token: "t-1" });
+    const other = createTestClient(bot, { token: "t-2" });
+    await phone.send("x");
+    expect((await laptop.send("x"))[0]?.text).toBe("2");
+    expect((await other.send("x"))[0]?.text).toBe("1");
+    expect(await bot.store.get("user:1")).toMatchObject({ data: { count: 2 } });
     await bot.stop();
   });
 
