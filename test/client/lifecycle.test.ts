@@ -138,4 +138,45 @@ describe("BotClient lifecycle", () => {
     expect(errors.slice(0, -1).every((e) => e instanceof ProtocolError)).toBe(true);
     expect(errors).toHaveLength(12);
   });
+
+  it("times out an attempt that never gets a welcome, and retries it", async () => {
+    const wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    await new Promise((resolve) => wss.once("listening", resolve));
+    cleanup.push(() => new Promise((resolve) => wss.close(resolve)));
+    let connections = 0;
+    wss.on("connection", () => connections++); // accepts, then stays silent
+    const { port } = wss.address() as AddressInfo;
+    const client = new BotClient(`ws://127.0.0.1:${port}`, {
+      connectTimeoutMs: 30,
+      reconnect: { initialDelayMs: 1, maxDelayMs: 2, maxRetries: 1 },
+    });
+    const error = await client.connect().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 4000, reason: "welcome timeout", fatal: false });
+    expect(connections).toBe(2);
+  });
+
+  it("asks a token function again before every reconnection", async () => {
+    const bot = new Bot();
+    const seen: Array<string | undefined> = [];
+    bot.use(
+      withHandshake(
+        (_ctx, next) => next(),
+        (handshake) => {
+          seen.push(handshake.token);
+        },
+      ),
+    );
+    const served = await serveBot(bot);
+    cleanup.push(() => served.stop());
+    let n = 0;
+    const client = new BotClient(served.url, { ...fast, token: async () => `token-${++n}` });
+    cleanup.push(() => client.close());
+    await client.connect();
+    await served.stop();
+    await served.restart();
+    await until(() => seen.length === 2 && client.state === "open", "reconnect");
+    expect(seen[0]).toBe("token-1");
+    expect(seen[1]).toMatch(/^token-\d+$/);
+    expect(seen[1]).not.toBe("token-1");
+  });
 });
