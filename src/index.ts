@@ -24,7 +24,7 @@ export {
   type Reply,
   type UpdateKind,
 } from "./core/context.js";
-export { BotError, ClientError } from "./core/errors.js";
+export { BotError, ClientError, SessionLostError } from "./core/errors.js";
 export type {
   BotEvents,
   ConnectEvent,
@@ -38,7 +38,14 @@ export {
   HandshakeRejection,
   withHandshake,
 } from "./core/handshake.js";
-export type { Claim, Ledger, OpenResult, OutboxEntry } from "./core/ledger.js";
+export {
+  type Claim,
+  isLedgerFactory,
+  type Ledger,
+  type LedgerFactory,
+  type OpenResult,
+  type OutboxEntry,
+} from "./core/ledger.js";
 export { DEFAULT_LIMITS, type Limits } from "./core/limits.js";
 export type { Logger } from "./core/logger.js";
 export { MemoryLedger } from "./core/memory-ledger.js";

@@ -15,7 +15,7 @@ import { Composer } from "./composer.js";
 import type { Context, Reply } from "./context.js";
 import { BotError } from "./errors.js";
 import type { BotEvents } from "./events.js";
-import type { Ledger } from "./ledger.js";
+import { isLedgerFactory, type Ledger } from "./ledger.js";
 import { type Limits, resolveLimits } from "./limits.js";
 import type { Logger } from "./logger.js";
 import { silentLogger } from "./logger.js";
@@ -28,7 +28,7 @@ import type { MaybePromise } from "./types.js";
 export interface BotOptions {
   /**
    * Where protocol state (session ids, outbox, dedup ids) is kept.
-   * @default an in-memory ledger
+   * @default the `store`'s ledger when it provides one (`RedisStore` does), else in memory
    */
   ledger?: Ledger;
   /**
@@ -130,7 +130,11 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     };
     this.errorHandler = (error) => this.logger.error?.(error.message, { error: error.error });
     this.runtime = new Runtime<C>({
-      ledger: options.ledger ?? new MemoryLedger(this.limits),
+      ledger:
+        options.ledger ??
+        (isLedgerFactory(this.store)
+          ? this.store.createLedger(this.limits)
+          : new MemoryLedger(this.limits)),
       broker: options.broker,
       limits: this.limits,
       logger: this.logger,

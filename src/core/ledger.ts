@@ -4,6 +4,7 @@
  * The default lives in memory; a shared store (Redis) provides one for many nodes.
  * @module
  */
+import type { Limits } from "./limits.js";
 import type { MaybePromise } from "./types.js";
 
 /** A bot message kept for replay: its seq and its encoded frame. */
@@ -66,4 +67,23 @@ export interface Ledger {
   members(room: string): MaybePromise<string[]>;
   /** The rooms a session is in. */
   roomsOf(session: string): MaybePromise<string[]>;
+}
+
+/**
+ * A store that can also hold protocol state. When `new Bot({ store })` gets one and no
+ * `ledger`, the bot keeps its ledger in that store (`RedisStore` does this), so one option
+ * makes sessions, outbox, dedup ids and rooms shared across nodes.
+ */
+export interface LedgerFactory {
+  /** Creates a ledger that keeps its data in this store, with the bot's limits. */
+  createLedger(limits: Limits): Ledger;
+}
+
+/** True when `value` has a `createLedger` method. */
+export function isLedgerFactory(value: unknown): value is LedgerFactory {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as Partial<LedgerFactory>).createLedger === "function"
+  );
 }

@@ -2,6 +2,7 @@
  * The in-memory {@link Ledger}: the default for a single process.
  * @module
  */
+import { SessionLostError } from "./errors.js";
 import { LRUCache } from "lru-cache";
 import { randomId } from "./id.js";
 import type { Claim, Ledger, OpenResult, OutboxEntry } from "./ledger.js";
@@ -180,7 +181,7 @@ export class MemoryLedger implements Ledger {
 
   private record(session: string): SessionRecord {
     const record = this.sessions.get(session);
-    if (record === undefined) throw new Error(`unknown or expired session ${session.slice(0, 8)}…`);
+    if (record === undefined) throw new SessionLostError(session);
     return record;
   }
 

@@ -9,7 +9,7 @@ import type { HelloFrame, MessageFrame } from "../protocol/frames.js";
 import { parseClientFrame } from "../protocol/parse.js";
 import { run } from "./compose.js";
 import { Context, type ContextConnection, type UpdateKind } from "./context.js";
-import { ClientError } from "./errors.js";
+import { ClientError, SessionLostError } from "./errors.js";
 import { type Handshake, HandshakeRejection } from "./handshake.js";
 import type { Claim, OutboxEntry } from "./ledger.js";
 import { TokenBucket, ViolationCounter } from "./limits.js";
@@ -257,6 +257,7 @@ export class Peer<C extends Context> implements ConnectionListener {
       } catch (error) {
         // The store is unreachable: say so; the client still holds the message and may retry.
         this.runtime.config.logger.error?.("ledger claim failed", { error });
+        if (error instanceof SessionLostError) return this.close(CloseCode.Internal, "session lost");
         return this.sendError(ErrorCode.Internal, "internal error", id);
       }
       if (claim.state === "pending") return;
@@ -271,7 +272,10 @@ export class Peer<C extends Context> implements ConnectionListener {
     const failed = await this.runUpdate("message", frame, replySeqs);
     if (id !== undefined) {
       try {
-        await ledger.settle(session, id, replySeqs);
+        // A failed message that produced nothing may be re-sent and run again (e.g. after a
+        // store outage); once it replied, a re-send replays those replies instead.
+        if (failed && replySeqs.length === 0) await ledger.release(session, id);
+        else await ledger.settle(session, id, replySeqs);
       } catch (error) {
         this.runtime.config.logger.error?.("ledger settle failed", { error });
       }
@@ -353,5 +357,7 @@ export class Peer<C extends Context> implements ConnectionListener {
     const { exposeErrors } = this.runtime.config;
     const text = exposeErrors && error instanceof Error ? error.message : "internal error";
     this.sendError(ErrorCode.Internal, text, replyTo);
+    // Replies cannot be stored for a session that is gone: start over on a new connection.
+    if (error instanceof SessionLostError) this.close(CloseCode.Internal, "session lost");
   }
 }

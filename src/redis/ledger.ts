@@ -3,6 +3,7 @@
  * client can resume on any node and a re-sent message is handled once cluster-wide.
  * @module
  */
+import { SessionLostError } from "../core/errors.js";
 import type { Redis } from "ioredis";
 import { randomId } from "../core/id.js";
 import type { Claim, Ledger, OpenResult, OutboxEntry } from "../core/ledger.js";
@@ -125,7 +126,7 @@ export class RedisLedger implements Ledger {
         this.ttl,
       ),
     );
-    if (seq < 0) throw new Error(`unknown or expired session ${session.slice(0, 8)}…`);
+    if (seq < 0) throw new SessionLostError(session);
     return { seq, frame: `${prefix}${seq}${suffix}` };
   }
 

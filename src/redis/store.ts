@@ -5,7 +5,10 @@
  */
 import type { Redis } from "ioredis";
 import { randomId } from "../core/id.js";
+import type { Ledger, LedgerFactory } from "../core/ledger.js";
+import type { Limits } from "../core/limits.js";
 import type { AtomicStore, Counter, SessionStore, Versioned } from "../session/store.js";
+import { RedisLedger } from "./ledger.js";
 import { COMPARE_AND_SET, INCREMENT, RENEW, SET, UNLOCK } from "./store-scripts.js";
 
 /** Options of {@link RedisStore}. */
@@ -51,7 +54,7 @@ function encode(value: unknown, method: string): string {
  * bot.use(session({ initial: () => ({ count: 0 }), ttlMs: 7 * 24 * 3600_000 }));
  * ```
  */
-export class RedisStore implements AtomicStore, SessionStore {
+export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
   private readonly prefix: string;
 
   /**
@@ -69,6 +72,15 @@ export class RedisStore implements AtomicStore, SessionStore {
     if (typeof prefix !== "string")
       throw new TypeError("RedisStore: options.prefix must be a string");
     this.prefix = prefix;
+  }
+
+  /**
+   * A {@link RedisLedger} on the same client and prefix. `new Bot({ store })` calls this,
+   * so protocol state (outbox, dedup ids, rooms) is shared by every node too.
+   * @param limits - the bot's limits (outbox size, dedup window, session TTL)
+   */
+  createLedger(limits: Limits): Ledger {
+    return new RedisLedger(this.redis, { prefix: this.prefix, limits });
   }
 
   private kv(key: string): string {

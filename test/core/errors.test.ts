@@ -105,3 +105,29 @@ describe("error isolation", () => {
     }
   });
 });
+
+describe("retrying a failed message", () => {
+  it("runs a re-sent id again when its first run failed without replying", async () => {
+    const bot = new Bot();
+    let calls = 0;
+    bot.on("message", (ctx) => {
+      calls++;
+      if (calls === 1) throw new Error("transient");
+      return ctx.reply(`ok after ${calls}`);
+    });
+    const client = createTestClient(bot);
+    client.raw('{"type":"message","id":"same","text":"x"}');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(client.frames.at(-1)).toMatchObject({ type: "error", code: "internal", replyTo: "same" });
+    client.raw('{"type":"message","id":"same","text":"x"}');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(client.frames.at(-1)).toMatchObject({ type: "message", text: "ok after 2", replyTo: "same" });
+    // Now handled: a third copy replays the reply instead of running again.
+    client.raw('{"type":"message","id":"same","text":"x"}');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls).toBe(2);
+    expect(client.messages.filter((m) => m.replyTo === "same")).toHaveLength(2);
+    expect(client.messages.at(-1)?.seq).toBe(client.messages.at(-2)?.seq);
+    await bot.stop();
+  });
+});

@@ -2,7 +2,14 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { Bot, type Context, type SessionFlavor, session } from "../../src/index.js";
+import {
+  Bot,
+  type Context,
+  DEFAULT_LIMITS,
+  MemoryLedger,
+  type SessionFlavor,
+  session,
+} from "../../src/index.js";
 import { RedisStore } from "../../src/redis/index.js";
 import { connect, start } from "../session/helpers.js";
 
@@ -49,7 +56,11 @@ describe.skipIf(!hasServer)("Redis going down under session()", () => {
     redis.on("error", () => {});
     await expect.poll(() => redis.status, { timeout: 10_000 }).toBe("ready");
 
-    const bot = new Bot<Ctx>({ store: new RedisStore(redis, { prefix: "down-test:" }) });
+    // Protocol state stays in memory here, so only session() depends on Redis.
+    const bot = new Bot<Ctx>({
+      store: new RedisStore(redis, { prefix: "down-test:" }),
+      ledger: new MemoryLedger(DEFAULT_LIMITS),
+    });
     const reported: unknown[] = [];
     bot.catch((err) => void reported.push(err.error));
     bot.command("ping", (ctx) => ctx.reply("pong"));
@@ -77,6 +88,47 @@ describe.skipIf(!hasServer)("Redis going down under session()", () => {
     expect((await chat.say("+1")).text).toBe("2");
 
     await chat.close();
+    await server.close();
+    redis.disconnect();
+  });
+
+  it("with protocol state in Redis too: error frames while down, then a fresh session", async () => {
+    startRedis();
+    const redis = new Redis({
+      host: "127.0.0.1",
+      port,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => 50,
+    });
+    redis.on("error", () => {});
+    await expect.poll(() => redis.status, { timeout: 10_000 }).toBe("ready");
+    // store: RedisStore → the bot's ledger (outbox, dedup ids) lives in Redis as well.
+    const bot = new Bot<Ctx>({ store: new RedisStore(redis, { prefix: "down-full:" }) });
+    bot.use(session({ initial: () => ({ count: 0 }) }));
+    bot.on("message", (ctx) => ctx.reply(String(++ctx.session.count)));
+    const server = await start(bot);
+    const chat = await connect(server.url);
+    expect((await chat.say("+1")).text).toBe("1");
+
+    stopRedis();
+    await expect.poll(() => redis.status, { timeout: 10_000 }).not.toBe("ready");
+    expect(await chat.say("+1")).toMatchObject({ type: "error", code: "internal" });
+    expect(chat.raw.closed).toBeUndefined();
+
+    startRedis();
+    await expect.poll(() => redis.status, { timeout: 10_000 }).toBe("ready");
+    // Redis came back empty: the session is gone, so the server closes with 1011 instead of
+    // reusing seqs the client already has; a reconnect with the old id gets a fresh session.
+    chat.post("+1");
+    expect((await chat.raw.waitClose()).code).toBe(1011);
+    const again = await connect(server.url, {
+      session: chat.welcome.session,
+      lastSeq: chat.lastSeq(),
+    });
+    expect(again.welcome).toMatchObject({ resumed: false, seq: 0 });
+    expect((await again.say("+1")).text).toBe("1");
+
+    await again.close();
     await server.close();
     redis.disconnect();
   });

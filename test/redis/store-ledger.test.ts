@@ -1,0 +1,49 @@
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { Bot } from "../../src/index.js";
+import { RedisBroker, RedisLedger, RedisStore } from "../../src/redis/index.js";
+import { skipWithoutRedis } from "../helpers/redis-available.js";
+import { connect, start } from "../session/helpers.js";
+
+const skip = await skipWithoutRedis("new Bot({ store: RedisStore }) ledger test");
+const clients: Redis[] = [];
+afterAll(() => {
+  for (const c of clients) c.disconnect();
+});
+
+describe.skipIf(skip)("new Bot({ store: new RedisStore(redis) })", () => {
+  it("keeps protocol state in Redis too: a client resumes on another node", async () => {
+    const prefix = `store-ledger:${Date.now().toString(36)}:`;
+    const node = (name: string) => {
+      const redis = new Redis({ host: "127.0.0.1", port: 6379 });
+      const sub = redis.duplicate();
+      clients.push(redis, sub);
+      const store = new RedisStore(redis, { prefix });
+      expect(store.createLedger(new Bot().limits)).toBeInstanceOf(RedisLedger);
+      const bot = new Bot({ store, broker: new RedisBroker(redis, sub, { prefix }) });
+      bot.on("message", (ctx) => ctx.reply(`${name}: ${ctx.text}`));
+      return bot;
+    };
+    const a = await start(node("a"));
+    const b = await start(node("b"));
+    const first = await connect(a.url);
+    expect((await first.say("one")).text).toBe("a: one");
+    const missed = first.post("two");
+    await first.answer(missed);
+    await first.close();
+    // Resume on b with lastSeq 1: b replays "a: two" from Redis.
+    const second = await connect(b.url, { session: first.welcome.session, lastSeq: 1 });
+    expect(second.welcome).toMatchObject({ resumed: true, seq: 2 });
+    expect(await second.raw.next("message")).toMatchObject({ seq: 2, text: "a: two" });
+    // The id handled on a is not handled again on b.
+    second.raw.send({ type: "message", id: missed, text: "two" });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(
+      second.raw.frames.filter((f) => f.type === "message" && f.replyTo === missed),
+    ).toHaveLength(2);
+    expect(second.raw.frames.some((f) => f.type === "message" && f.text === "b: two")).toBe(false);
+    await second.close();
+    await a.close();
+    await b.close();
+  });
+});
