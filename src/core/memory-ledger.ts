@@ -2,8 +2,9 @@
  * The in-memory {@link Ledger}: the default for a single process.
  * @module
  */
-import { SessionLostError } from "./errors.js";
+
 import { LRUCache } from "lru-cache";
+import { SessionLostError } from "./errors.js";
 import { randomId } from "./id.js";
 import type { Claim, Ledger, OpenResult, OutboxEntry } from "./ledger.js";
 import type { Limits } from "./limits.js";

@@ -257,7 +257,8 @@ export class Peer<C extends Context> implements ConnectionListener {
       } catch (error) {
         // The store is unreachable: say so; the client still holds the message and may retry.
         this.runtime.config.logger.error?.("ledger claim failed", { error });
-        if (error instanceof SessionLostError) return this.close(CloseCode.Internal, "session lost");
+        if (error instanceof SessionLostError)
+          return this.close(CloseCode.Internal, "session lost");
         return this.sendError(ErrorCode.Internal, "internal error", id);
       }
       if (claim.state === "pending") return;

@@ -3,8 +3,9 @@
  * client can resume on any node and a re-sent message is handled once cluster-wide.
  * @module
  */
-import { SessionLostError } from "../core/errors.js";
+
 import type { Redis } from "ioredis";
+import { SessionLostError } from "../core/errors.js";
 import { randomId } from "../core/id.js";
 import type { Claim, Ledger, OpenResult, OutboxEntry } from "../core/ledger.js";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.js";

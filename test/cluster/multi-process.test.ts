@@ -145,7 +145,7 @@ describe.skipIf(skip)("a cluster of 3 node processes sharing Redis", () => {
     const perClient = 40;
     const replies = streamClients.map(() => new Map<string, number>());
     const seqs = streamClients.map(() => [] as number[]);
-    streamClients.forEach((c, i) =>
+    streamClients.forEach((c, i) => {
       c.on("message", (m) => {
         seqs[i]?.push(m.seq);
         if (m.replyTo !== undefined)
