@@ -24,7 +24,12 @@ export {
   type Reply,
   type UpdateKind,
 } from "./core/context.js";
-export { BotError, ClientError, SessionLostError } from "./core/errors.js";
+export {
+  BotError,
+  ClientError,
+  type ClientErrorOptions,
+  SessionLostError,
+} from "./core/errors.js";
 export type {
   BotEvents,
   ConnectEvent,
@@ -48,7 +53,7 @@ export {
 } from "./core/ledger.js";
 export { DEFAULT_LIMITS, type Limits } from "./core/limits.js";
 export type { Logger } from "./core/logger.js";
-export { MemoryLedger } from "./core/memory-ledger.js";
+export { type LedgerLimits, MemoryLedger } from "./core/memory-ledger.js";
 export type {
   Connection,
   ConnectionInfo,

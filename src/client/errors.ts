@@ -11,11 +11,13 @@ export class BotClientError extends Error {
     super(message);
   }
   // Set explicitly in each class: minifiers rename classes, and `name` is what logs show.
+  /** Always `"BotClientError"`. */
   override name = "BotClientError";
 }
 
 /** `request()` got no reply within its timeout. The message stays queued until confirmed. */
 export class RequestTimeoutError extends BotClientError {
+  /** Always `"RequestTimeoutError"`. */
   override name = "RequestTimeoutError";
   /**
    * @param id - the message id that got no reply
@@ -31,6 +33,7 @@ export class RequestTimeoutError extends BotClientError {
 
 /** The server answered with an `error` frame (`bad_request`, `rate_limited`, `internal`, …). */
 export class ServerError extends BotClientError {
+  /** Always `"ServerError"`. */
   override name = "ServerError";
   /**
    * @param code - the stable error code from the frame
@@ -50,6 +53,7 @@ export class ServerError extends BotClientError {
 
 /** `request()`'s message was handled, but the bot sent no reply to it (a `receipt` came). */
 export class NoReplyError extends BotClientError {
+  /** Always `"NoReplyError"`. */
   override name = "NoReplyError";
   /** @param id - the message id that was handled without a reply */
   constructor(readonly id: string) {
@@ -62,6 +66,7 @@ export class NoReplyError extends BotClientError {
  * (1008, 4401, 4429), or reconnecting gave up. Pending requests and `connect()` reject with it.
  */
 export class ConnectionClosedError extends BotClientError {
+  /** Always `"ConnectionClosedError"`. */
   override name = "ConnectionClosedError";
   /**
    * @param code - the WebSocket close code
@@ -79,6 +84,7 @@ export class ConnectionClosedError extends BotClientError {
 
 /** `send()` or `request()` while `maxQueue` messages are already waiting for confirmation. */
 export class QueueFullError extends BotClientError {
+  /** Always `"QueueFullError"`. */
   override name = "QueueFullError";
   /** @param limit - the `maxQueue` option in force */
   constructor(readonly limit: number) {
@@ -90,5 +96,6 @@ export class QueueFullError extends BotClientError {
 
 /** The server sent a frame that is not valid protocol v1. The frame is ignored. */
 export class ProtocolError extends BotClientError {
+  /** Always `"ProtocolError"`. */
   override name = "ProtocolError";
 }

@@ -71,7 +71,15 @@ export interface BotOptions {
 }
 
 /** Who `sendTo` addresses: every session of a user, or one session. */
-export type Recipient = { user: string | number } | { session: string };
+export type Recipient =
+  | {
+      /** A user id (`ctx.user.id`): every live session of that user. */
+      user: string | number;
+    }
+  | {
+      /** A protocol session id (`ctx.sessionId`). */
+      session: string;
+    };
 
 type LifeState = "stopped" | "running" | "stopping";
 

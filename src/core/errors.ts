@@ -28,6 +28,14 @@ function describe(error: unknown, ctx: Context): string {
   return `Error in middleware while handling a ${ctx.update} update: ${text}`;
 }
 
+/** Options of {@link ClientError}. */
+export interface ClientErrorOptions {
+  /** For `rate_limited`: when the client may send again. */
+  retryAfterMs?: number;
+  /** Also close the connection with this code (e.g. 4429) after the error frame. */
+  closeCode?: number;
+}
+
 /** Throw this from middleware to send a specific error frame instead of `internal`. */
 export class ClientError extends Error {
   /**
@@ -38,7 +46,7 @@ export class ClientError extends Error {
   constructor(
     readonly code: "bad_request" | "unauthorized" | "rate_limited" | "too_large" | "internal",
     message: string,
-    readonly options: { retryAfterMs?: number; closeCode?: number } = {},
+    readonly options: ClientErrorOptions = {},
   ) {
     super(message);
     this.name = "ClientError";

@@ -31,12 +31,20 @@ export interface OpenResult {
 
 /** What `claim` found for a client message id. */
 export type Claim =
-  /** Never seen: handle it. */
-  | { state: "new" }
-  /** Being handled right now (by another connection of the same session). */
-  | { state: "pending" }
-  /** Already handled: these are its replies still in the outbox (maybe none). */
-  | { state: "done"; replies: OutboxEntry[] };
+  | {
+      /** Never seen: handle it. */
+      state: "new";
+    }
+  | {
+      /** Being handled right now (by another connection, maybe on another node). */
+      state: "pending";
+    }
+  | {
+      /** Already handled. */
+      state: "done";
+      /** Its replies that are still in the outbox (maybe none). */
+      replies: OutboxEntry[];
+    };
 
 /** Protocol state storage. Every method may be sync or async. */
 export interface Ledger {

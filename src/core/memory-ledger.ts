@@ -34,7 +34,8 @@ function toEntry(entry: Entry): OutboxEntry {
   return { seq: entry.seq, frame: entry.frame };
 }
 
-type LedgerLimits = Pick<
+/** The limits a {@link MemoryLedger} uses. */
+export type LedgerLimits = Pick<
   Limits,
   "outboxMessages" | "outboxBytes" | "outboxAgeMs" | "dedupWindow" | "sessionTtlMs"
 >;

@@ -14,43 +14,72 @@ export const MAX_TOKEN_LENGTH = 4096;
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
 const seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
-/** `{"type":"hello","token"?,"session"?,"lastSeq"?}`: the optional first client frame. */
-export const HelloFrameSchema = v.object({
+const helloSchema = v.object({
   type: v.literal("hello"),
   token: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH))),
   session: v.optional(id),
   lastSeq: v.optional(seq),
 });
 
-/** `{"type":"message","id"?,"text"?,"data"?}`: a user message. */
-export const MessageFrameSchema = v.object({
+const messageSchema = v.object({
   type: v.literal("message"),
   id: v.optional(id),
   text: v.optional(v.string()),
   data: v.optional(v.unknown()),
 });
 
-/** `{"type":"ack","seq"}`: a cumulative acknowledgement of server messages up to `seq`. */
-export const AckFrameSchema = v.object({
+const ackSchema = v.object({
   type: v.literal("ack"),
   seq,
 });
 
-/** Any frame a client may send. Unknown fields are dropped. */
-export const ClientFrameSchema = v.variant("type", [
-  HelloFrameSchema,
-  MessageFrameSchema,
-  AckFrameSchema,
-]);
+/** `{"type":"hello","token"?,"session"?,"lastSeq"?}`: the optional first client frame. */
+export interface HelloFrame {
+  /** Frame type. */
+  type: "hello";
+  /** Credentials for `auth()` (at most 4096 characters). */
+  token?: string | undefined;
+  /** A session id from an earlier welcome, to resume it. */
+  session?: string | undefined;
+  /** The highest `seq` the client received in that session. */
+  lastSeq?: number | undefined;
+}
 
-/** A validated `hello` frame. */
-export type HelloFrame = v.InferOutput<typeof HelloFrameSchema>;
-/** A validated client `message` frame. */
-export type MessageFrame = v.InferOutput<typeof MessageFrameSchema>;
-/** A validated `ack` frame. */
-export type AckFrame = v.InferOutput<typeof AckFrameSchema>;
+/** `{"type":"message","id"?,"text"?,"data"?}`: a user message. */
+export interface MessageFrame {
+  /** Frame type. */
+  type: "message";
+  /** The client's message id; replies carry it as `replyTo`. */
+  id?: string | undefined;
+  /** The text. */
+  text?: string | undefined;
+  /** A structured payload. */
+  data?: unknown;
+}
+
+/** `{"type":"ack","seq"}`: a cumulative acknowledgement of server messages up to `seq`. */
+export interface AckFrame {
+  /** Frame type. */
+  type: "ack";
+  /** Every server message up to this seq was received. */
+  seq: number;
+}
+
 /** Any validated client frame. */
 export type ClientFrame = HelloFrame | MessageFrame | AckFrame;
+
+/** Schema of a `hello` frame. */
+export const HelloFrameSchema: v.GenericSchema<unknown, HelloFrame> = helloSchema;
+/** Schema of a client `message` frame. */
+export const MessageFrameSchema: v.GenericSchema<unknown, MessageFrame> = messageSchema;
+/** Schema of an `ack` frame. */
+export const AckFrameSchema: v.GenericSchema<unknown, AckFrame> = ackSchema;
+/** Schema of any frame a client may send. Unknown fields are dropped. */
+export const ClientFrameSchema: v.GenericSchema<unknown, ClientFrame> = v.variant("type", [
+  helloSchema,
+  messageSchema,
+  ackSchema,
+]);
 
 /** Sent after `hello`, or before the first message of a client that sends no hello. */
 export interface WelcomeFrame {

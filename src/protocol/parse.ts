@@ -17,8 +17,22 @@ export interface ParseLimits {
 
 /** The outcome of {@link parseClientFrame}. */
 export type ParseResult =
-  | { ok: true; frame: ClientFrame }
-  | { ok: false; code: ErrorCode; message: string; replyTo?: string };
+  | {
+      /** The frame is valid. */
+      ok: true;
+      /** The validated frame, unknown fields dropped. */
+      frame: ClientFrame;
+    }
+  | {
+      /** The frame was refused. */
+      ok: false;
+      /** The error code to send. */
+      code: ErrorCode;
+      /** A short explanation that is safe to send. */
+      message: string;
+      /** The id of the refused message, when it had a usable one. */
+      replyTo?: string;
+    };
 
 function fail(code: ErrorCode, message: string, replyTo?: string): ParseResult {
   return replyTo === undefined

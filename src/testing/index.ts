@@ -11,8 +11,9 @@
  */
 
 export { runStoreSuite, type StoreSuiteOptions } from "../session/store-suite.js";
-export { type MemoryPeer, MemoryTransport } from "./memory-transport.js";
+export { type MemoryConnection, type MemoryPeer, MemoryTransport } from "./memory-transport.js";
 export {
+  type CloseInfo,
   createTestClient,
   type ServerMessage,
   type TestClient,

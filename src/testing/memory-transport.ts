@@ -20,6 +20,14 @@ export interface MemoryPeer {
   closed(code: number, reason: string): void;
 }
 
+/** The client's handle on an in-memory connection. */
+export interface MemoryConnection {
+  /** Sends a text frame to the bot. */
+  send(frame: string): void;
+  /** Closes the connection from the client side (default 1000). */
+  close(code?: number, reason?: string): void;
+}
+
 /** The in-memory transport. `connect()` opens a connection to the bot it is started on. */
 export class MemoryTransport implements Transport {
   private host: TransportHost | undefined;
@@ -40,10 +48,7 @@ export class MemoryTransport implements Transport {
    * @param peer - receives the server's frames and the close
    * @param info - what the server should see about this peer
    */
-  connect(
-    peer: MemoryPeer,
-    info: Partial<ConnectionInfo> = {},
-  ): { send(frame: string): void; close(code?: number, reason?: string): void } {
+  connect(peer: MemoryPeer, info: Partial<ConnectionInfo> = {}): MemoryConnection {
     const host = this.host;
     if (host === undefined) throw new Error("MemoryTransport: start a bot on it first");
     const id = localId();

@@ -46,6 +46,14 @@ export interface TestClientOptions {
   lastSeq?: number;
 }
 
+/** How a connection was closed. */
+export interface CloseInfo {
+  /** The WebSocket close code. */
+  code: number;
+  /** The close reason. */
+  reason: string;
+}
+
 /** An in-memory client of a bot. */
 export interface TestClient {
   /**
@@ -62,7 +70,7 @@ export interface TestClient {
   /** The protocol session id, once welcomed. */
   readonly session: string | undefined;
   /** The close code and reason if the server closed the connection. */
-  readonly closed: { code: number; reason: string } | undefined;
+  readonly closed: CloseInfo | undefined;
   /** Closes the connection and waits until the bot has processed the disconnect. */
   close(): Promise<void>;
 }

@@ -150,8 +150,8 @@ describe.skipIf(skip)("a cluster of 3 node processes sharing Redis", () => {
         seqs[i]?.push(m.seq);
         if (m.replyTo !== undefined)
           replies[i]?.set(m.replyTo, (replies[i]?.get(m.replyTo) ?? 0) + 1);
-      }),
-    );
+      });
+    });
     const sent = streamClients.map(() => [] as string[]);
     const senders = streamClients.map(async (c, i) => {
       for (let n = 0; n < perClient; n++) {

@@ -11,8 +11,16 @@ import type { Server as HttpsServer } from "node:https";
  */
 export type UpgradeDecision =
   | boolean
-  | { status: number; message?: string }
-  | { user: unknown }
+  | {
+      /** The HTTP status to refuse with (400–599). */
+      status: number;
+      /** A short text for the response body. */
+      message?: string;
+    }
+  | {
+      /** The authenticated user; it becomes `ctx.user`. */
+      user: unknown;
+    }
   | undefined;
 
 /** Options of {@link serve}. Give exactly one of `server`, `port` or `noServer`. */

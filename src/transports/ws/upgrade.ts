@@ -44,7 +44,8 @@ export async function checkUpgrade(
   const decision = await options.upgrade(request);
   if (decision === false) return { status: 401 };
   if (typeof decision === "object" && decision !== null) {
-    if ("user" in decision) return decision.user === undefined ? undefined : { user: decision.user };
+    if ("user" in decision)
+      return decision.user === undefined ? undefined : { user: decision.user };
     const status = decision.status;
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       return { status: 500, message: "internal error" };
