@@ -21,7 +21,7 @@ interface SessionRecord {
   outbox: Entry[];
   bytes: number;
   /** Client message id → reply seqs, or null while being handled. Insertion-ordered for eviction. */
-  seen: Map<string, number[] | null>;
+  seen: Map<string, number[] | null> | undefined;
   /**
    * A live iterator over `seen` that stays at its oldest entry. A fresh `keys()` per eviction
    * walks every deleted slot at the front of the Map's table each time (hot in profiles).
@@ -37,7 +37,7 @@ function toEntry(entry: Entry): OutboxEntry {
 /** The limits a {@link MemoryLedger} uses. */
 export type LedgerLimits = Pick<
   Limits,
-  "outboxMessages" | "outboxBytes" | "outboxAgeMs" | "dedupWindow" | "sessionTtlMs"
+  "outboxMessages" | "outboxBytes" | "outboxAgeMs" | "dedupWindow" | "sessionTtlMs" | "ledgerBytes"
 >;
 
 /** Keeps sessions in an LRU with a TTL, so memory stays bounded. */
@@ -56,6 +56,9 @@ export class MemoryLedger implements Ledger {
   ) {
     this.sessions = new LRUCache<string, SessionRecord>({
       max: maxSessions,
+      // Bound the memory of all outboxes together, not only per session.
+      maxSize: limits.ledgerBytes,
+      sizeCalculation: (record) => record.bytes + 256,
       ttl: limits.sessionTtlMs,
       updateAgeOnGet: true,
       dispose: (record, id) => {
@@ -85,7 +88,8 @@ export class MemoryLedger implements Ledger {
       lostUpTo: 0,
       outbox: [],
       bytes: 0,
-      seen: new Map(),
+      // Made on the first message id: an idle session should not carry an empty hash table.
+      seen: undefined,
       rooms: new Set(),
     });
     if (request.owner !== undefined) {
@@ -109,6 +113,9 @@ export class MemoryLedger implements Ledger {
     ) {
       this.dropOldest(record);
     }
+    this.expire(record);
+    // Setting again updates the record's size in the LRU (and may evict idle sessions).
+    this.sessions.set(session, record);
     return { seq, frame };
   }
 
@@ -123,6 +130,7 @@ export class MemoryLedger implements Ledger {
 
   claim(session: string, id: string): Claim {
     const record = this.record(session);
+    record.seen ??= new Map();
     const seen = record.seen.get(id);
     if (seen === undefined) {
       record.seen.set(id, null);
@@ -141,12 +149,12 @@ export class MemoryLedger implements Ledger {
 
   settle(session: string, id: string, replySeqs: readonly number[]): void {
     const record = this.sessions.get(session);
-    if (record?.seen.has(id)) record.seen.set(id, [...replySeqs]);
+    if (record?.seen?.has(id)) record.seen.set(id, [...replySeqs]);
   }
 
   release(session: string, id: string): void {
     const record = this.sessions.get(session);
-    if (record?.seen.get(id) === null) record.seen.delete(id);
+    if (record?.seen?.get(id) === null) record.seen.delete(id);
   }
 
   sessionsOf(owner: string): string[] {
