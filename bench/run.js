@@ -4,9 +4,10 @@
 // are printed and written to bench/results/latest.json and docs/benchmarks.svg.
 //
 // Environment knobs (defaults keep the whole run under 10 minutes on 2 cores):
-//   BENCH_ROUNDS=3  BENCH_SECONDS=3  BENCH_WARMUP_MS=1000  BENCH_IDLE=10000  BENCH_IDLE_ROUNDS=2
+//   BENCH_ROUNDS=3  BENCH_SECONDS=3  BENCH_WARMUP_MS=1000  BENCH_IDLE=10000  BENCH_IDLE_ROUNDS=3
 //   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle   BENCH_TARGETS=ws,socketio,botwire
 //   BENCH_PROFILE=botwire  (server runs with --cpu-prof into bench/results/profiles)
+//   BENCH_SESSION=off      (diagnostic: botwire without session(), to split the cost)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -21,7 +22,7 @@ const ROUNDS = Number(env("BENCH_ROUNDS", 3));
 const SECONDS = Number(env("BENCH_SECONDS", 3));
 const WARMUP_MS = Number(env("BENCH_WARMUP_MS", 1000));
 const IDLE = Number(env("BENCH_IDLE", 10_000));
-const IDLE_ROUNDS = Number(env("BENCH_IDLE_ROUNDS", 2));
+const IDLE_ROUNDS = Number(env("BENCH_IDLE_ROUNDS", 3));
 const BROADCASTS = 5;
 const TARGETS = env("BENCH_TARGETS", "ws,socketio,botwire").split(",");
 const PROFILE = env("BENCH_PROFILE", "");

@@ -14,9 +14,10 @@ const bot = new Bot({
   limits: { messagesPerSecond: 1_000_000, burst: 1_000_000 },
 });
 
-// The session middleware from the quick start. It is only used when the build exports it
-// (issue: sessions); the bench reports which stack it measured.
-const hasSession = typeof botwire.session === "function";
+// The session middleware from the quick start (memory store: the bot's default store).
+// BENCH_SESSION=off leaves it out, to split its cost from the core's; the bench reports
+// which stack it measured.
+const hasSession = typeof botwire.session === "function" && process.env.BENCH_SESSION !== "off";
 if (hasSession) bot.use(botwire.session({ initial: () => ({ messages: 0 }) }));
 
 // Broadcast: the real bot.broadcast(room, …) when it exists, else sendTo({ session }) over

@@ -36,6 +36,10 @@ export function harness(server, counter) {
         reply({ sent });
         break;
       }
+      case "snapshot":
+        // Diagnostics only (bench/heap-summary.js): where the per-connection memory goes.
+        reply({ file: (await import("node:v8")).writeHeapSnapshot(msg.file) });
+        break;
       case "exit":
         process.exit(0);
     }
