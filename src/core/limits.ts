@@ -64,6 +64,12 @@ export interface Limits {
    */
   outboxAgeMs: number;
   /**
+   * Bytes of outbox all sessions of the in-memory ledger may hold together; beyond it the
+   * least recently used sessions are forgotten (their clients get a fresh session).
+   * @default 268435456 (256 MiB)
+   */
+  ledgerBytes: number;
+  /**
    * Client message ids remembered per session for deduplication.
    * @default 1000
    */
@@ -88,6 +94,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   outboxMessages: 1000,
   outboxBytes: 1024 * 1024,
   outboxAgeMs: 86_400_000,
+  ledgerBytes: 256 * 1024 * 1024,
   dedupWindow: 1000,
   sessionTtlMs: 86_400_000,
 });

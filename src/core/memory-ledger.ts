@@ -61,7 +61,9 @@ export class MemoryLedger implements Ledger {
       sizeCalculation: (record) => record.bytes + 256,
       ttl: limits.sessionTtlMs,
       updateAgeOnGet: true,
-      dispose: (record, id) => {
+      dispose: (record, id, reason) => {
+        // A re-set of the same session (to update its size) is not a removal.
+        if (reason === "set") return;
         this.unindex(record.owner, id);
         for (const room of record.rooms) this.leave(id, room);
       },
@@ -114,8 +116,9 @@ export class MemoryLedger implements Ledger {
       this.dropOldest(record);
     }
     this.expire(record);
-    // Setting again updates the record's size in the LRU (and may evict idle sessions).
-    this.sessions.set(session, record);
+    // lru-cache recomputes a size only for a new value: re-set a shallow copy, which may
+    // evict the least recently used sessions.
+    this.sessions.set(session, { ...record });
     return { seq, frame };
   }
 

@@ -255,7 +255,7 @@ export class Peer<C extends Context> implements ConnectionListener {
       try {
         claim = await this.claim(session, id);
       } catch (error) {
-        // The store is unreachable: say so; the client still holds the message and may retry.
+        // The client gets an error naming this message and may send it again later.
         this.runtime.config.logger.error?.("ledger claim failed", { error });
         if (error instanceof SessionLostError)
           return this.close(CloseCode.Internal, "session lost");

@@ -15,6 +15,9 @@ function clampReason(reason: string): string {
     : Buffer.from(reason).subarray(0, 120).toString();
 }
 
+/** How long a closing socket may take to answer our close frame before it is destroyed. */
+const CLOSE_GRACE_MS = 2000;
+
 /** A `ws` socket with the liveness flag the heartbeat needs. */
 export interface TrackedSocket {
   socket: WebSocket;
@@ -46,6 +49,9 @@ class WsConnection implements Connection {
     const socket = this.socket;
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) {
       socket.close(code, clampReason(reason));
+      // ws waits 30 s for the peer's close frame; a peer that does not read (the usual reason
+      // we close) would keep its send buffer in memory all that time.
+      setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
     }
   }
 }
