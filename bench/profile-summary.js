@@ -21,9 +21,32 @@ for (let i = 0; i < profile.samples.length; i++) {
   const key = `${functionName || "(anonymous)"} ${where}`;
   self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
 }
+// Inclusive time: a sample counts once for every distinct function on its stack.
+const parent = new Map();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+const inclusive = new Map();
+for (let i = 0; i < profile.samples.length; i++) {
+  const seen = new Set();
+  for (let id = profile.samples[i]; id !== undefined; id = parent.get(id)) {
+    const { functionName, url, lineNumber } = byId.get(id).callFrame;
+    const where = url
+      ? `${url.replace(/^.*\/(node_modules|dist|bench)\//, "$1/")}:${lineNumber + 1}`
+      : "";
+    seen.add(`${functionName || "(anonymous)"} ${where}`);
+  }
+  for (const key of seen) inclusive.set(key, (inclusive.get(key) ?? 0) + (dt[i] ?? 0));
+}
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg ?? 25));
 console.log(`total ${(total / 1000).toFixed(0)} ms sampled`);
+console.log("self time:");
 for (const [key, us] of top) {
+  console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+}
+console.log("inclusive time (function and everything it called):");
+const topInclusive = [...inclusive.entries()]
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, Number(topArg ?? 25));
+for (const [key, us] of topInclusive) {
   console.log(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }

@@ -8,6 +8,7 @@
 //   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle   BENCH_TARGETS=ws,socketio,botwire
 //   BENCH_PROFILE=botwire  (server runs with --cpu-prof into bench/results/profiles)
 //   BENCH_SESSION=off      (diagnostic: botwire without session(), to split the cost)
+//   BENCH_NODE_FLAGS="--trace-gc"  (extra node flags for the servers)
 import { mkdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -41,7 +42,10 @@ const urlOf = (target, port) =>
 let stack = null;
 
 async function pair(target) {
-  const flags = ["--expose-gc"];
+  const flags = [
+    "--expose-gc",
+    ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+  ];
   if (PROFILE === target) {
     mkdirSync(root("bench/results/profiles"), { recursive: true });
     flags.push("--cpu-prof", `--cpu-prof-dir=${root("bench/results/profiles")}`);
