@@ -39,6 +39,7 @@ describe("compose", () => {
   it("waits for a returned thenable and propagates its failure", async () => {
     const log: string[] = [];
     const thenable = {
+      // biome-ignore lint/suspicious/noThenProperty: this test is about thenables on purpose
       then(resolve: () => void) {
         setTimeout(() => {
           log.push("thenable");
@@ -54,6 +55,7 @@ describe("compose", () => {
   });
 
   it("ignores non-promise return values, including null and objects", async () => {
+    // biome-ignore lint/suspicious/noThenProperty: a non-callable `then` must not be awaited
     for (const value of [null, 0, "x", { then: 5 }, [1]]) {
       await expect(run(compose<Ctx>([() => value]), { log: [] })).resolves.toBeUndefined();
     }
