@@ -60,9 +60,11 @@ export function chart(shapes, targets, subtitle) {
         out.push(`<text x="${labelW + 4}" y="${by + barH - 2}" fill="#999">n/a</text>`);
         return;
       }
+      // Keep the label clear of the target tick drawn on botwire's bar.
+      const tick = t === "botwire" && m.limit !== undefined ? x(m.limit) + 3 : 0;
       out.push(
         `<rect x="${labelW}" y="${by}" width="${Math.max(1, x(ratio) - labelW)}" height="${barH}" fill="${COLORS[t]}"/>`,
-        `<text x="${x(ratio) + 4}" y="${by + barH - 2}" fill="#222">${ratio.toFixed(2)}× · ${value.toFixed(m.digits)}${ratio > maxRatio ? " ▶" : ""}</text>`,
+        `<text x="${Math.max(x(ratio), tick) + 4}" y="${by + barH - 2}" fill="#222">${ratio.toFixed(2)}× · ${value.toFixed(m.digits)}${ratio > maxRatio ? " ▶" : ""}</text>`,
       );
       if (t === "botwire" && m.limit !== undefined) {
         const lx = x(m.limit);
