@@ -23,6 +23,7 @@ export function chart(shapes, targets, subtitle) {
   const x = (r) => labelW + (Math.min(r, maxRatio) / maxRatio) * plotW;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<title>botwire vs raw ws vs Socket.IO: medians as ratios to raw ws</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="10" y="20" font-size="15" font-weight="bold">botwire vs raw ws vs Socket.IO — median, as a ratio to raw ws</text>`,
     `<text x="10" y="38" fill="#555">${esc(subtitle)}</text>`,
