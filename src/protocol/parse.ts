@@ -4,7 +4,8 @@
  */
 import * as v from "valibot";
 import { ErrorCode } from "./codes.js";
-import { type ClientFrame, ClientFrameSchema, MAX_ID_LENGTH, type MessageFrame } from "./frames.js";
+import { fastClientFrame } from "./fast-frame.js";
+import { type ClientFrame, ClientFrameSchema } from "./frames.js";
 import { parseUntrustedJson } from "./json.js";
 
 /** Limits applied while parsing a frame. */
@@ -85,34 +86,6 @@ export function parseClientFrame(raw: string, limits: ParseLimits): ParseResult 
     }
   }
   return { ok: true, frame };
-}
-
-/**
- * @internal The output `ClientFrameSchema` gives for a well-formed `message` or `ack` frame —
- * the two frames every chat sends all the time — checked by hand; `undefined` for anything
- * else (other types, a wrong field), which then goes through valibot for the verdict and the
- * error message. Like the schema it copies only known fields, so unknown ones are dropped.
- */
-export function fastClientFrame(json: unknown): ClientFrame | undefined {
-  if (typeof json !== "object" || json === null) return undefined;
-  const input = json as Record<string, unknown>;
-  if (input.type === "message") {
-    const { id, text, data } = input;
-    if (id !== undefined && (typeof id !== "string" || id.length < 1 || id.length > MAX_ID_LENGTH))
-      return undefined;
-    if (text !== undefined && typeof text !== "string") return undefined;
-    const frame: MessageFrame = { type: "message" };
-    if (id !== undefined) frame.id = id;
-    if (text !== undefined) frame.text = text;
-    if ("data" in input) frame.data = data;
-    return frame;
-  }
-  if (input.type === "ack") {
-    const seq = input.seq;
-    if (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0) return undefined;
-    return { type: "ack", seq };
-  }
-  return undefined;
 }
 
 /** A short, safe description of the first schema issue (never echoes the input). */

@@ -1,8 +1,9 @@
 import * as v from "valibot";
 import { describe, expect, it } from "vitest";
+import { fastClientFrame } from "../../src/protocol/fast-frame.js";
 import { ClientFrameSchema } from "../../src/protocol/frames.js";
 import { parseUntrustedJson } from "../../src/protocol/json.js";
-import { fastClientFrame, parseClientFrame } from "../../src/protocol/parse.js";
+import { parseClientFrame } from "../../src/protocol/parse.js";
 
 const limits = { maxTextLength: 100, maxDepth: 8 };
 const long = (n: number) => "x".repeat(n);
