@@ -46,6 +46,12 @@ function checkRoom(room: unknown): string {
   return room;
 }
 
+/** @internal What `session()` attaches to a context. */
+export interface SessionBinding {
+  record: { data: unknown; history?: unknown[] };
+  dialog: unknown;
+}
+
 /** @internal Bot-wide services a context reaches: the bot's store and its dialogs. */
 export interface ContextServices {
   readonly store: Store;
@@ -104,6 +110,12 @@ export class Context {
   /** Set by `intent()`: the recognised intent. */
   intent: IntentMatch | undefined;
 
+  /**
+   * @internal Set by `session()`: the loaded record and dialog controller, or `null` when
+   * this update has no session. A plain field, not per-context property definitions: those
+   * cost measurable time per message.
+   */
+  sessionBinding: SessionBinding | null | undefined;
   /** @internal The bot's store and dialogs (`undefined` for a context made outside a bot). */
   readonly services: ContextServices | undefined;
   private readonly sink: ContextSink;
@@ -127,9 +139,23 @@ export class Context {
    * `session()` middleware, which keeps dialog state. Without it, reading this throws.
    */
   get dialog(): unknown {
-    throw new Error(
-      "ctx.dialog needs the session() middleware: add bot.use(session({ initial })) before your handlers and bot.dialog()",
-    );
+    return this.bound("dialog").dialog;
+  }
+
+  /** @internal The session binding, or a clear error when `session()` did not provide one. */
+  bound(what: string): SessionBinding {
+    const binding = this.sessionBinding;
+    if (binding === undefined) {
+      throw new Error(
+        `ctx.${what} needs the session() middleware: add bot.use(session({ initial })) before your handlers and bot.dialog()`,
+      );
+    }
+    if (binding === null) {
+      throw new Error(
+        `ctx.${what}: this update has no session (session({ getKey }) returned undefined)`,
+      );
+    }
+    return binding;
   }
 
   /** The message text, if any. */
@@ -200,3 +226,24 @@ export class Context {
     return promise;
   }
 }
+
+// `ctx.session` and `ctx.history` are typed by `SessionFlavor<S>`. Declaring them on the
+// class too would intersect with the flavor (`readonly unknown[] & readonly Turn[]`, which
+// breaks array methods), so the accessors are added to the prototype untyped.
+Object.defineProperties(Context.prototype, {
+  session: {
+    configurable: true,
+    get(this: Context) {
+      return this.bound("session").record.data;
+    },
+    set(this: Context, value: unknown) {
+      this.bound("session").record.data = value;
+    },
+  },
+  history: {
+    configurable: true,
+    get(this: Context) {
+      return this.bound("history").record.history ?? [];
+    },
+  },
+});

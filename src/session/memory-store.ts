@@ -7,8 +7,22 @@ import { localId } from "../core/id.js";
 import type { AtomicStore, Counter, SessionStore, Versioned } from "./store.js";
 
 interface Entry {
+  /** The value as JSON (counters as numbers): parsing it is the copy a reader gets. */
   value: unknown;
   version: string;
+}
+
+/** Serialises a value; JSON is the contract of every store, so MemoryStore and RedisStore agree. */
+function toJson(value: unknown, method: string): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) {
+    throw new TypeError(`MemoryStore.${method}: the value must be JSON-serialisable`);
+  }
+  return json;
+}
+
+function fromJson(value: unknown): unknown {
+  return typeof value === "string" ? JSON.parse(value) : value;
 }
 
 /** Options of {@link MemoryStore}. */
@@ -29,8 +43,8 @@ function checkTtl(ttlMs: number | undefined, method: string): void {
 
 /**
  * A store in memory: bounded (LRU), with per-key expiry, and with every value copied on
- * write and on read (`structuredClone`), so a handler cannot change stored state by
- * mutating an object it read or wrote. Implements the atomic operations too, so it passes
+ * write and on read (kept as JSON, the format every store uses), so a handler cannot change
+ * stored state by mutating an object it read or wrote. Implements the atomic operations too, so it passes
  * the whole store suite; being in one process, it is shared only by the bots of that process.
  *
  * @example
@@ -41,6 +55,8 @@ function checkTtl(ttlMs: number | undefined, method: string): void {
  * ```
  */
 export class MemoryStore implements AtomicStore, SessionStore {
+  /** Only this process sees this store: `session()` needs no cross-process lease. */
+  readonly local = true;
   private readonly entries: LRUCache<string, Entry>;
   /**
    * Held leases with their expiry. A plain Map, not an LRUCache: lru-cache turns deleting its
@@ -64,13 +80,13 @@ export class MemoryStore implements AtomicStore, SessionStore {
   /** Reads a copy of the value under `key`. */
   get(key: string): unknown {
     const entry = this.entries.get(key);
-    return entry === undefined ? undefined : structuredClone(entry.value);
+    return entry === undefined ? undefined : fromJson(entry.value);
   }
 
   /** Stores a copy of `value`; it expires after `ttlMs` (omitted: only LRU eviction). */
   set(key: string, value: unknown, ttlMs?: number): void {
     checkTtl(ttlMs, "set");
-    this.write(key, structuredClone(value), ttlMs);
+    this.write(key, toJson(value, "set"), ttlMs);
   }
 
   /** Deletes `key`. */
@@ -85,11 +101,12 @@ export class MemoryStore implements AtomicStore, SessionStore {
       throw new TypeError(`MemoryStore.increment: by must be a finite number, got ${by}`);
     }
     const current = this.entries.get(key);
-    if (current === undefined || typeof current.value !== "number") {
+    const value = current === undefined ? undefined : fromJson(current.value);
+    if (typeof value !== "number") {
       this.write(key, by, ttlMs);
       return { count: by, ttlMs };
     }
-    const count = current.value + by;
+    const count = value + by;
     // noUpdateTTL keeps the window that the first increment opened.
     this.entries.set(key, { value: count, version: this.nextVersion() }, { noUpdateTTL: true });
     const left = this.entries.getRemainingTTL(key);
@@ -100,14 +117,14 @@ export class MemoryStore implements AtomicStore, SessionStore {
   getVersioned(key: string): Versioned | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    return { value: structuredClone(entry.value), version: entry.version };
+    return { value: fromJson(entry.value), version: entry.version };
   }
 
   /** Writes only if the version under `key` is still `version` (`undefined`: absent). */
   compareAndSet(key: string, value: unknown, version: string | undefined, ttlMs?: number): boolean {
     checkTtl(ttlMs, "compareAndSet");
     if (this.entries.get(key)?.version !== version) return false;
-    this.write(key, structuredClone(value), ttlMs);
+    this.write(key, toJson(value, "compareAndSet"), ttlMs);
     return true;
   }
 

@@ -34,7 +34,6 @@ export function session<S, C extends Context = Context>(
   options: SessionOptions<S, C>,
 ): MiddlewareFn<C> {
   const config = resolveSessionOptions(options);
-  const mutex = new KeyedMutex();
   let fallback: MemoryStore | undefined;
   return async function session(ctx, next) {
     const key = await config.getKey(ctx);
@@ -51,16 +50,32 @@ export function session<S, C extends Context = Context>(
       fallback ??= new MemoryStore();
       store = fallback;
     }
-    const release = await mutex.acquire(key);
+    const release = await mutexOf(store).acquire(key);
     let lease: Lease | undefined;
     try {
-      if (isSessionStore(store)) lease = await acquireLease(store, key, config.lock);
+      // A store local to this process is fully serialised by the mutex; only a shared one
+      // needs the cross-process lease.
+      if (isSessionStore(store) && store.local !== true) {
+        lease = await acquireLease(store, key, config.lock);
+      }
       await handle(ctx, next, store, key, config);
     } finally {
       await lease?.release();
       release();
     }
   };
+}
+
+/** One mutex per store, so every session() (and every bot) of a process using it shares it. */
+const mutexes = new WeakMap<Store, KeyedMutex>();
+
+function mutexOf(store: Store): KeyedMutex {
+  let mutex = mutexes.get(store);
+  if (mutex === undefined) {
+    mutex = new KeyedMutex();
+    mutexes.set(store, mutex);
+  }
+  return mutex;
 }
 
 async function handle<S, C extends Context>(
@@ -78,18 +93,7 @@ async function handle<S, C extends Context>(
   const before = JSON.stringify(record);
   const dialog = new DialogController(record, ctx, (name) => ctx.services?.dialog(name));
   dialog.expire(Date.now());
-  Object.defineProperties(ctx, {
-    session: {
-      configurable: true,
-      enumerable: true,
-      get: () => record.data,
-      set: (value: S) => {
-        record.data = value;
-      },
-    },
-    history: { configurable: true, enumerable: true, get: () => record.history ?? [] },
-    dialog: { configurable: true, enumerable: true, value: dialog },
-  });
+  ctx.sessionBinding = { record, dialog };
   const stopRecording = config.history > 0 ? recordTurns(ctx, record, config.history) : undefined;
   try {
     await next();
@@ -129,14 +133,5 @@ function recordTurns(ctx: Context, record: SessionRecord<unknown>, max: number):
 }
 
 function withoutSession(ctx: Context): void {
-  const missing = (what: string) => () => {
-    throw new Error(
-      `ctx.${what}: this update has no session (session({ getKey }) returned undefined)`,
-    );
-  };
-  Object.defineProperties(ctx, {
-    session: { configurable: true, get: missing("session"), set: missing("session") },
-    history: { configurable: true, get: missing("history") },
-    dialog: { configurable: true, get: missing("dialog") },
-  });
+  ctx.sessionBinding = null;
 }

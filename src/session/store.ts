@@ -16,6 +16,12 @@ export interface Store {
   set(key: string, value: unknown, ttlMs?: number): MaybePromise<void>;
   /** Deletes a value (no error when absent). */
   delete(key: string): MaybePromise<void>;
+  /**
+   * `true` when the store lives in this process only (like `MemoryStore`): `session()`
+   * then serialises updates with an in-process mutex and skips the cross-process lease.
+   * @default false
+   */
+  readonly local?: boolean;
 }
 
 /** The result of {@link AtomicStore.increment}. */
