@@ -5,10 +5,10 @@
  */
 import { CloseCode, ErrorCode } from "../protocol/codes.js";
 import { encodeError, encodeMessage, encodeReceipt, encodeWelcome } from "../protocol/encode.js";
-import type { HelloFrame, MessageFrame } from "../protocol/frames.js";
+import type { HelloFrame, MessageFrame, OutgoingMessage } from "../protocol/frames.js";
 import { parseClientFrame } from "../protocol/parse.js";
 import { run } from "./compose.js";
-import { Context, type ContextConnection, type UpdateKind } from "./context.js";
+import { Context, type ContextConnection, type ContextSink, type UpdateKind } from "./context.js";
 import { ClientError, SessionLostError } from "./errors.js";
 import { type Handshake, HandshakeRejection } from "./handshake.js";
 import type { Claim, OutboxEntry } from "./ledger.js";
@@ -43,6 +43,8 @@ export class Peer<C extends Context> implements ConnectionListener {
   /** Live entries that arrived during the handshake, sent after the welcome. */
   private early: OutboxEntry[] | undefined = [];
   private queue: Promise<void> = Promise.resolve();
+  /** Tasks queued or running. */
+  private tasks = 0;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   // Created on first use: most connections of a busy server sit idle, and every byte per
   // connection counts at 10 000 of them.
@@ -96,7 +98,8 @@ export class Peer<C extends Context> implements ConnectionListener {
           this.state = "handshaking";
           this.enqueue(() => this.handshake(undefined));
         }
-        const arrived = Date.now();
+        // Timing only matters to someone listening for "handled".
+        const arrived = this.runtime.config.events.listenerCount("handled") > 0 ? Date.now() : 0;
         return this.enqueue(() => this.handleMessage(frame, arrived));
       }
     }
@@ -124,13 +127,9 @@ export class Peer<C extends Context> implements ConnectionListener {
       code,
       reason,
     });
-    if (wasReady) {
-      // Let queued messages finish first, then tell the bot.
-      this.queue = this.queue.then(async () => {
-        await this.runUpdate("disconnect", undefined);
-      });
-      this.runtime.track(this.queue);
-    }
+    // Let queued messages finish first, then tell the bot.
+    if (wasReady) this.enqueue(() => this.runUpdate("disconnect", undefined), true);
+    else if (this.tasks === 0) this.runtime.drained(this);
   }
 
   /** A method, so TypeScript does not narrow `state` across awaits. */
@@ -179,12 +178,34 @@ export class Peer<C extends Context> implements ConnectionListener {
 
   // ── Handshake ─────────────────────────────────────────────────────────────
 
-  private enqueue(task: () => Promise<void>): void {
-    this.queue = this.queue.then(() => (this.state === "closed" ? undefined : task()));
-    this.runtime.track(this.queue).catch((error: unknown) => {
+  /**
+   * Runs `task` after everything queued before it. One promise per task: the runtime waits
+   * for a peer's queue through `drained()` instead of tracking every task.
+   */
+  private enqueue(task: () => Promise<unknown>, evenIfClosed = false): void {
+    this.tasks++;
+    this.queue = this.queue.then(() => this.runTask(task, evenIfClosed));
+  }
+
+  private async runTask(task: () => Promise<unknown>, evenIfClosed: boolean): Promise<void> {
+    try {
+      if (evenIfClosed || this.state !== "closed") await task();
+    } catch (error) {
       this.runtime.config.logger.error?.("connection task failed", { error });
       this.close(CloseCode.Internal, "internal error");
-    });
+    } finally {
+      if (--this.tasks === 0 && this.state === "closed") this.runtime.drained(this);
+    }
+  }
+
+  /** @internal Resolves once every task queued so far has run. */
+  drained(): Promise<void> {
+    return this.queue;
+  }
+
+  /** @internal Whether tasks are queued or running. */
+  get busy(): boolean {
+    return this.tasks > 0;
   }
 
   private async handshake(hello: HelloFrame | undefined): Promise<void> {
@@ -282,13 +303,15 @@ export class Peer<C extends Context> implements ConnectionListener {
       }
       if (replySeqs.length === 0 && !failed) this.write(encodeReceipt(id));
     }
-    events.emit("handled", {
-      connectionId: this.connection.id,
-      sessionId: session,
-      id,
-      failed,
-      durationMs: Date.now() - arrived,
-    });
+    if (events.listenerCount("handled") > 0) {
+      events.emit("handled", {
+        connectionId: this.connection.id,
+        sessionId: session,
+        id,
+        failed,
+        durationMs: arrived === 0 ? 0 : Date.now() - arrived,
+      });
+    }
   }
 
   /**
@@ -323,19 +346,7 @@ export class Peer<C extends Context> implements ConnectionListener {
       user: this.user,
       resumed: this.resumed,
       services: runtime.config.services,
-      sink: {
-        deliver: async (body, to) => {
-          const seq = await runtime.deliver(session, (s) => encodeMessage(s, body, to));
-          if (to !== undefined && to === replyTo) replySeqs?.push(seq);
-          return seq;
-        },
-        join: async (room) => {
-          await runtime.config.ledger.join(session, room);
-        },
-        leave: async (room) => {
-          await runtime.config.ledger.leave(session, room);
-        },
-      },
+      sink: new UpdateSink(runtime, session, replyTo, replySeqs),
     }) as C;
     try {
       await run(runtime.handler, ctx);
@@ -360,5 +371,29 @@ export class Peer<C extends Context> implements ConnectionListener {
     this.sendError(ErrorCode.Internal, text, replyTo);
     // Replies cannot be stored for a session that is gone: start over on a new connection.
     if (error instanceof SessionLostError) this.close(CloseCode.Internal, "session lost");
+  }
+}
+
+/** Where one update's context sends: the session's outbox. Records the seqs of replies. */
+class UpdateSink<C extends Context> implements ContextSink {
+  constructor(
+    private readonly runtime: Runtime<C>,
+    private readonly session: string,
+    private readonly replyTo: string | undefined,
+    private readonly replySeqs: number[] | undefined,
+  ) {}
+
+  async deliver(body: OutgoingMessage, to: string | undefined): Promise<number> {
+    const seq = await this.runtime.deliver(this.session, (s) => encodeMessage(s, body, to));
+    if (to !== undefined && to === this.replyTo) this.replySeqs?.push(seq);
+    return seq;
+  }
+
+  async join(room: string): Promise<void> {
+    await this.runtime.config.ledger.join(this.session, room);
+  }
+
+  async leave(room: string): Promise<void> {
+    await this.runtime.config.ledger.leave(this.session, room);
   }
 }

@@ -44,6 +44,8 @@ export class Runtime<C extends Context> implements TransportHost {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Open peers, for counting and shutdown. */
   readonly peers = new Set<Peer<C>>();
+  /** Closed peers whose queued work (messages, the disconnect update) is still running. */
+  private readonly draining = new Set<Peer<C>>();
   private hookCache: HandshakeHook[] | undefined;
   /** Identifies this node's own publications, which it already delivered locally. */
   private readonly node = randomId(8);
@@ -153,6 +155,12 @@ export class Runtime<C extends Context> implements TransportHost {
   /** Removes a closed peer. */
   forget(peer: Peer<C>): void {
     this.peers.delete(peer);
+    if (peer.busy) this.draining.add(peer);
+  }
+
+  /** A closed peer finished its last task. */
+  drained(peer: Peer<C>): void {
+    this.draining.delete(peer);
   }
 
   /** Tracks a promise so `idle()` can wait for it. */
@@ -165,6 +173,10 @@ export class Runtime<C extends Context> implements TransportHost {
 
   /** Resolves once no tracked work is in flight. */
   async idle(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    for (;;) {
+      const peers = [...this.peers, ...this.draining].filter((p) => p.busy);
+      if (peers.length === 0 && this.inflight.size === 0) return;
+      await Promise.allSettled([...this.inflight, ...peers.map((p) => p.drained())]);
+    }
   }
 }
