@@ -67,7 +67,10 @@ function guard<C>(fn: MiddlewareFn<C>, ctx: C, next: NextFunction): Promise<void
     return Promise.reject(error);
   }
   if (typeof result !== "object" && typeof result !== "function") return resolved;
-  return result === null ? resolved : Promise.resolve(result).then(toVoid);
+  if (result === null) return resolved;
+  // A native promise is passed through as is (its value is ignored by every caller).
+  if (result instanceof Promise) return result as Promise<void>;
+  return Promise.resolve(result).then(toVoid);
 }
 
 /** Runs middleware on a context with nothing after it. */

@@ -85,9 +85,12 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
     const branch = new Composer<C>(...middleware);
     const inner = branch.middleware();
     this.children.push(branch);
-    this.stack.push(async (ctx, next) => {
-      if (await predicate(ctx)) await inner(ctx, next);
-      else await next();
+    // Not async: most predicates answer synchronously, and each await is a microtask hop
+    // per registered route per message.
+    this.stack.push((ctx, next) => {
+      const matched = predicate(ctx);
+      if (typeof matched === "boolean") return matched ? inner(ctx, next) : next();
+      return Promise.resolve(matched).then((ok) => (ok ? inner(ctx, next) : next()));
     });
     this.handler = undefined;
     return branch;

@@ -218,7 +218,14 @@ export class Context {
 
   /** @internal Waits for every message sent from this context to be in the outbox. */
   settled(): Promise<unknown> {
-    return Promise.all(this.pending);
+    return this.pending.length === 1
+      ? (this.pending[0] as Promise<number>)
+      : Promise.all(this.pending);
+  }
+
+  /** @internal Whether anything was sent from this context. */
+  get sending(): boolean {
+    return this.pending.length > 0;
   }
 
   private track(promise: Promise<number>): Promise<number> {

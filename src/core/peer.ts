@@ -15,6 +15,7 @@ import type { Claim, OutboxEntry } from "./ledger.js";
 import { TokenBucket, ViolationCounter } from "./limits.js";
 import type { Runtime } from "./runtime.js";
 import type { Connection, ConnectionListener } from "./transport.js";
+import { isThenable } from "./types.js";
 
 type State = "new" | "handshaking" | "ready" | "closed";
 
@@ -274,7 +275,9 @@ export class Peer<C extends Context> implements ConnectionListener {
     if (id !== undefined) {
       let claim: Claim;
       try {
-        claim = await this.claim(session, id);
+        const first = ledger.claim(session, id);
+        claim = isThenable(first) ? await first : first;
+        if (claim.state === "pending") claim = await this.waitForClaim(session, id);
       } catch (error) {
         // The client gets an error naming this message and may send it again later.
         this.runtime.config.logger.error?.("ledger claim failed", { error });
@@ -296,8 +299,11 @@ export class Peer<C extends Context> implements ConnectionListener {
       try {
         // A failed message that produced nothing may be re-sent and run again (e.g. after a
         // store outage); once it replied, a re-send replays those replies instead.
-        if (failed && replySeqs.length === 0) await ledger.release(session, id);
-        else await ledger.settle(session, id, replySeqs);
+        const done =
+          failed && replySeqs.length === 0
+            ? ledger.release(session, id)
+            : ledger.settle(session, id, replySeqs);
+        if (isThenable(done)) await done;
       } catch (error) {
         this.runtime.config.logger.error?.("ledger settle failed", { error });
       }
@@ -315,16 +321,16 @@ export class Peer<C extends Context> implements ConnectionListener {
   }
 
   /**
-   * Claims a message id. While another connection (maybe on another node) is handling the
-   * same id, waits for it to finish, then replays its replies; a claim whose node died
-   * expires in the ledger and is taken over.
+   * While another connection (maybe on another node) is handling the same message id,
+   * waits for it to finish, then replays its replies; a claim whose node died expires in
+   * the ledger and is taken over.
    */
-  private async claim(session: string, id: string): Promise<Claim> {
+  private async waitForClaim(session: string, id: string): Promise<Claim> {
     const { ledger } = this.runtime.config;
     for (let delay = 10; ; delay = Math.min(delay * 2, 500)) {
+      await new Promise((resolve) => setTimeout(resolve, delay));
       const claim = await ledger.claim(session, id);
       if (claim.state !== "pending" || this.isClosed()) return claim;
-      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 
@@ -350,7 +356,7 @@ export class Peer<C extends Context> implements ConnectionListener {
     }) as C;
     try {
       await run(runtime.handler, ctx);
-      await ctx.settled();
+      if (ctx.sending) await ctx.settled();
       return false;
     } catch (error) {
       await ctx.settled().catch(() => undefined);

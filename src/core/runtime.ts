@@ -20,6 +20,7 @@ import type {
   ConnectionOptions,
   TransportHost,
 } from "./transport.js";
+import { isThenable } from "./types.js";
 
 /** Everything a {@link Peer} needs from its bot. */
 export interface RuntimeConfig<C extends Context> {
@@ -87,7 +88,9 @@ export class Runtime<C extends Context> implements TransportHost {
    * here and (through the broker) on other nodes.
    */
   async deliver(session: string, encode: (seq: number) => string): Promise<number> {
-    const entry = await this.config.ledger.append(session, encode);
+    // Awaiting a plain value still costs a microtask: the memory ledger answers synchronously.
+    const appended = this.config.ledger.append(session, encode);
+    const entry = isThenable(appended) ? await appended : appended;
     this.push(session, entry);
     const broker = this.config.broker;
     if (broker !== undefined) {
