@@ -24,6 +24,23 @@ export class KeyedMutex {
     };
   }
 
+  /**
+   * Takes `key` at once when nobody holds it (no promise, no microtask); returns
+   * `undefined` when it is held, and the caller should `await acquire(key)`.
+   */
+  tryAcquire(key: string): (() => void) | undefined {
+    if (this.tails.has(key)) return undefined;
+    let release!: () => void;
+    const tail = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.tails.set(key, tail);
+    return () => {
+      release();
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    };
+  }
+
   /** How many keys have a holder or waiters (for tests and diagnostics). */
   get size(): number {
     return this.tails.size;

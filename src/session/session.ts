@@ -50,7 +50,8 @@ export function session<S, C extends Context = Context>(
       fallback ??= new MemoryStore();
       store = fallback;
     }
-    const release = await mutexOf(store).acquire(key);
+    const mutex = mutexOf(store);
+    const release = mutex.tryAcquire(key) ?? (await mutex.acquire(key));
     let lease: Lease | undefined;
     try {
       // A store local to this process is fully serialised by the mutex; only a shared one

@@ -89,6 +89,18 @@ const SESSION_METHODS = ["getVersioned", "compareAndSet", "lock", "renewLock", "
 
 /** True when `store` has the operations of {@link SessionStore}. */
 export function isSessionStore(store: Store): store is SessionStore {
+  let known = sessionStores.get(store);
+  if (known === undefined) {
+    known = hasSessionMethods(store);
+    sessionStores.set(store, known);
+  }
+  return known;
+}
+
+/** Answers per store, computed once: `session()` asks on every message. */
+const sessionStores = new WeakMap<Store, boolean>();
+
+function hasSessionMethods(store: Store): boolean {
   return SESSION_METHODS.every(
     (name) => typeof (store as unknown as Record<string, unknown>)[name] === "function",
   );
