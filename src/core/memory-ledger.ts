@@ -143,7 +143,8 @@ export class MemoryLedger implements Ledger {
     const seen = record.seen.get(id);
     if (seen === undefined) {
       record.seen.set(id, null);
-      const order = (record.order ??= []);
+      record.order ??= [];
+      const order = record.order;
       const evicted = order[record.head];
       if (evicted !== undefined) record.seen.delete(evicted);
       order[record.head] = id;
