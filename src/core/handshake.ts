@@ -51,3 +51,40 @@ export function handshakeOf(fn: unknown): HandshakeHook | undefined {
   if (typeof fn !== "function") return undefined;
   return (fn as { [HANDSHAKE]?: HandshakeHook })[HANDSHAKE];
 }
+
+/** The key a user is stored under (session owner, `user:<id>`): its `id` when it has one. */
+export function ownerOf(user: unknown): string | undefined {
+  if (typeof user !== "object" || user === null) return undefined;
+  const id = (user as { id?: unknown }).id;
+  return typeof id === "string" || typeof id === "number" ? String(id) : undefined;
+}
+
+function bearerToken(headers: ConnectionInfo["headers"]): string | undefined {
+  const value = headers.authorization;
+  const header = Array.isArray(value) ? value[0] : value;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+/**
+ * @internal Runs the hooks for one connection. The token comes from `hello.token`, else
+ * from `Authorization: Bearer`; a user the transport already knows (cookie auth at the
+ * upgrade) is the starting point. Resolves with the user, or with what a hook threw.
+ */
+export async function authenticate(
+  hooks: readonly HandshakeHook[],
+  helloToken: string | undefined,
+  info: ConnectionInfo,
+): Promise<{ user: unknown } | { rejected: unknown }> {
+  const handshake: Handshake = {
+    token: helloToken ?? bearerToken(info.headers),
+    info,
+    user: info.user,
+  };
+  try {
+    for (const hook of hooks) await hook(handshake);
+  } catch (error) {
+    return { rejected: error };
+  }
+  return { user: handshake.user };
+}

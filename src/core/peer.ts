@@ -4,34 +4,21 @@
  * @module
  */
 import { CloseCode, ErrorCode } from "../protocol/codes.js";
-import { encodeError, encodeMessage, encodeReceipt, encodeWelcome } from "../protocol/encode.js";
-import type { HelloFrame, MessageFrame, OutgoingMessage } from "../protocol/frames.js";
+import { encodeError, encodeReceipt, encodeWelcome } from "../protocol/encode.js";
+import type { HelloFrame, MessageFrame } from "../protocol/frames.js";
 import { parseClientFrame } from "../protocol/parse.js";
 import { run } from "./compose.js";
-import { Context, type ContextConnection, type ContextSink, type UpdateKind } from "./context.js";
+import { Context, type ContextConnection, type UpdateKind } from "./context.js";
 import { ClientError, SessionLostError } from "./errors.js";
-import { type Handshake, HandshakeRejection } from "./handshake.js";
+import { authenticate, HandshakeRejection, ownerOf } from "./handshake.js";
 import type { Claim, OutboxEntry } from "./ledger.js";
 import { TokenBucket, ViolationCounter } from "./limits.js";
 import type { Runtime } from "./runtime.js";
 import type { Connection, ConnectionListener } from "./transport.js";
 import { isThenable } from "./types.js";
+import { UpdateSink } from "./update-sink.js";
 
 type State = "new" | "handshaking" | "ready" | "closed";
-
-/** The key a user is stored under: its `id` when it has one. */
-export function ownerOf(user: unknown): string | undefined {
-  if (typeof user !== "object" || user === null) return undefined;
-  const id = (user as { id?: unknown }).id;
-  return typeof id === "string" || typeof id === "number" ? String(id) : undefined;
-}
-
-function bearerToken(headers: Readonly<Record<string, string | string[] | undefined>>) {
-  const value = headers.authorization;
-  const header = Array.isArray(value) ? value[0] : value;
-  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
-  return match?.[1];
-}
 
 /** One connection's protocol state. Created by the runtime for each connection. */
 export class Peer<C extends Context> implements ConnectionListener {
@@ -211,25 +198,19 @@ export class Peer<C extends Context> implements ConnectionListener {
 
   private async handshake(hello: HelloFrame | undefined): Promise<void> {
     const { ledger, logger } = this.runtime.config;
-    const handshake: Handshake = {
-      token: hello?.token ?? bearerToken(this.connection.info.headers),
-      info: this.connection.info,
-      // A user from the transport (cookie auth at the HTTP upgrade) is the starting point.
-      user: this.connection.info.user,
-    };
-    try {
-      for (const hook of this.runtime.hooks) await hook(handshake);
-    } catch (error) {
-      if (error instanceof HandshakeRejection) {
-        this.sendError(error.code, error.message);
-        return this.close(error.closeCode, error.message);
+    const outcome = await authenticate(this.runtime.hooks, hello?.token, this.connection.info);
+    if ("rejected" in outcome) {
+      const { rejected } = outcome;
+      if (!(rejected instanceof HandshakeRejection)) {
+        logger.error?.("handshake hook failed", { error: rejected });
+        this.sendError(ErrorCode.Internal, "internal error");
+        return this.close(CloseCode.Internal, "internal error");
       }
-      logger.error?.("handshake hook failed", { error });
-      this.sendError(ErrorCode.Internal, "internal error");
-      return this.close(CloseCode.Internal, "internal error");
+      this.sendError(rejected.code, rejected.message);
+      return this.close(rejected.closeCode, rejected.message);
     }
     if (this.isClosed()) return;
-    this.user = handshake.user;
+    this.user = outcome.user;
     // Attach before opening so live messages sent meanwhile are buffered, not missed.
     if (hello?.session !== undefined) await this.runtime.attach(hello.session, this);
     const opened = await ledger.open({
@@ -377,29 +358,5 @@ export class Peer<C extends Context> implements ConnectionListener {
     this.sendError(ErrorCode.Internal, text, replyTo);
     // Replies cannot be stored for a session that is gone: start over on a new connection.
     if (error instanceof SessionLostError) this.close(CloseCode.Internal, "session lost");
-  }
-}
-
-/** Where one update's context sends: the session's outbox. Records the seqs of replies. */
-class UpdateSink<C extends Context> implements ContextSink {
-  constructor(
-    private readonly runtime: Runtime<C>,
-    private readonly session: string,
-    private readonly replyTo: string | undefined,
-    private readonly replySeqs: number[] | undefined,
-  ) {}
-
-  async deliver(body: OutgoingMessage, to: string | undefined): Promise<number> {
-    const seq = await this.runtime.deliver(this.session, (s) => encodeMessage(s, body, to));
-    if (to !== undefined && to === this.replyTo) this.replySeqs?.push(seq);
-    return seq;
-  }
-
-  async join(room: string): Promise<void> {
-    await this.runtime.config.ledger.join(this.session, room);
-  }
-
-  async leave(room: string): Promise<void> {
-    await this.runtime.config.ledger.leave(this.session, room);
   }
 }

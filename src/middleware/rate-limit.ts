@@ -5,7 +5,7 @@
 import type { MiddlewareFn } from "../core/compose.js";
 import type { Context } from "../core/context.js";
 import { ClientError } from "../core/errors.js";
-import { ownerOf } from "../core/peer.js";
+import { ownerOf } from "../core/handshake.js";
 import { CloseCode } from "../protocol/codes.js";
 import { type AtomicStore, isAtomicStore } from "../session/store.js";
 import { LocalCounters } from "./local-counters.js";

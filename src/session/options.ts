@@ -3,7 +3,7 @@
  * @module
  */
 import type { Context } from "../core/context.js";
-import { ownerOf } from "../core/peer.js";
+import { ownerOf } from "../core/handshake.js";
 import type { MaybePromise } from "../core/types.js";
 import type { LeaseTiming } from "./lease.js";
 import { assertStore, type Store } from "./store.js";

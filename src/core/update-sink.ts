@@ -1,0 +1,33 @@
+/**
+ * The sink of one update's context: what `ctx.reply`, `ctx.send`, `ctx.join` and
+ * `ctx.leave` do. Internal.
+ * @module
+ */
+import { encodeMessage } from "../protocol/encode.js";
+import type { OutgoingMessage } from "../protocol/frames.js";
+import type { Context, ContextSink } from "./context.js";
+import type { Runtime } from "./runtime.js";
+
+/** Where one update's context sends: the session's outbox. Records the seqs of replies. */
+export class UpdateSink<C extends Context> implements ContextSink {
+  constructor(
+    private readonly runtime: Runtime<C>,
+    private readonly session: string,
+    private readonly replyTo: string | undefined,
+    private readonly replySeqs: number[] | undefined,
+  ) {}
+
+  async deliver(body: OutgoingMessage, to: string | undefined): Promise<number> {
+    const seq = await this.runtime.deliver(this.session, (s) => encodeMessage(s, body, to));
+    if (to !== undefined && to === this.replyTo) this.replySeqs?.push(seq);
+    return seq;
+  }
+
+  async join(room: string): Promise<void> {
+    await this.runtime.config.ledger.join(this.session, room);
+  }
+
+  async leave(room: string): Promise<void> {
+    await this.runtime.config.ledger.leave(this.session, room);
+  }
+}
