@@ -65,7 +65,10 @@ export type {
 export type { MaybePromise } from "./core/types.js";
 export type { DialogControl, DialogFlavor, DialogOptions, DialogStep } from "./dialog/types.js";
 export * from "./middleware/index.js";
-export * from "./protocol/index.js";
+// The wire protocol's public surface: codes, frame types and schemas (for writing other
+// clients and tools). Parsing and encoding stay internal.
+export * from "./protocol/codes.js";
+export * from "./protocol/frames.js";
 export type { CommandMatch } from "./router/command.js";
 export * from "./router/intent/index.js";
 export { isCommand, isUpdate, matchesText, type Trigger } from "./router/predicates.js";

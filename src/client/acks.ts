@@ -49,6 +49,11 @@ export class Acker {
     this.count = 0;
   }
 
+  /** Treats everything received as unacknowledged again (after a resume). */
+  forgetAcked(): void {
+    this.acked = 0;
+  }
+
   /** Starts over for a new session, whose seqs begin at 1 again. */
   reset(): void {
     this.cancel();

@@ -274,6 +274,19 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.write(JSON.stringify(frame));
   }
 
+  private retryLater(id: string, retryAfterMs: number | undefined): void {
+    const encoded = this.pending.get(id);
+    if (encoded === undefined) return;
+    const timer = setTimeout(
+      () => {
+        // Re-sent only if still unconfirmed and connected; a reconnect re-sends it anyway.
+        if (this.current === "open" && this.pending.get(id) === encoded) this.write(encoded);
+      },
+      Math.min(Math.max(retryAfterMs ?? 1000, 50), 60_000),
+    );
+    (timer as { unref?: () => void }).unref?.();
+  }
+
   private receive(frame: IncomingFrame | undefined): void {
     if (frame === undefined) {
       this.emit("error", new ProtocolError("ignored a malformed frame from the server"));
@@ -282,6 +295,12 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     if (frame.type === "welcome") return this.welcomed(frame);
     if (frame.type === "error") {
       const error = new ServerError(frame.code, frame.message, frame.replyTo, frame.retryAfterMs);
+      if (frame.code === "rate_limited" && frame.replyTo !== undefined) {
+        // Refused before it was handled: keep the message and send it again when allowed.
+        this.retryLater(frame.replyTo, frame.retryAfterMs);
+        this.emit("error", error);
+        return;
+      }
       // A request waiting for this id takes the error; otherwise it goes to listeners.
       if (frame.replyTo === undefined || !this.confirm(frame.replyTo, error)) {
         this.emit("error", error);
@@ -314,6 +333,9 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     const hadSession = this.sessionId !== undefined;
     // A fresh session counts seq from 0 again; messages of the old one are gone.
     if (!frame.resumed) this.acker.reset();
+    // An ack may have been lost with the old socket: the server's welcome tells what it
+    // still holds, so acknowledge again everything received (flush below sends it).
+    else this.acker.forgetAcked();
     this.sessionId = frame.session;
     this.attempt = 0;
     this.current = "open";

@@ -36,6 +36,11 @@ export class Pending {
     this.messages.set(id, frame);
   }
 
+  /** The encoded frame of an unconfirmed message, if it is still unconfirmed. */
+  get(id: string): string | undefined {
+    return this.messages.get(id);
+  }
+
   /** The unconfirmed frames, oldest first. */
   frames(): IterableIterator<string> {
     return this.messages.values();

@@ -273,7 +273,11 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   private async report(error: unknown, ctx: C): Promise<void> {
     const botError = new BotError<C>(error, ctx);
-    this.events.emit("error", botError);
+    try {
+      this.events.emit("error", botError);
+    } catch (secondary) {
+      this.logger.error?.('an "error" listener threw', { error: secondary });
+    }
     try {
       await (this.errorHandler(botError) as MaybePromise<unknown>);
     } catch (secondary) {

@@ -230,6 +230,9 @@ export class Context {
 
   private track(promise: Promise<number>): Promise<number> {
     this.pending.push(promise);
+    // A reply the handler does not await must not become an unhandled rejection (which
+    // ends the process); its failure still reaches the bot through settled().
+    promise.catch(() => undefined);
     return promise;
   }
 }

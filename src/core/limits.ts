@@ -26,6 +26,12 @@ export interface Limits {
    */
   burst: number;
   /**
+   * Messages of one connection waiting for their turn (handled one at a time); further ones
+   * get `rate_limited`, so a slow handler cannot make the server queue without bound.
+   * @default 100
+   */
+  maxQueuedMessages: number;
+  /**
    * Violations (bad frames, rate-limited messages) tolerated within `violationWindowMs`
    * before the connection is closed with 4429.
    * @default 20
@@ -87,6 +93,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDepth: 32,
   messagesPerSecond: 50,
   burst: 200,
+  maxQueuedMessages: 100,
   maxViolations: 20,
   violationWindowMs: 10_000,
   maxBufferedBytes: 4 * 1024 * 1024,

@@ -33,6 +33,11 @@ export class Peer<C extends Context> implements ConnectionListener {
   private queue: Promise<void> = Promise.resolve();
   /** Tasks queued or running. */
   private tasks = 0;
+  /** Highest acked seq, and whether a ledger ack is in flight. */
+  private ackSeq = 0;
+  private acking = false;
+  /** The session this peer attached to before its handshake finished (a resume attempt). */
+  private resuming: string | undefined;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   // Created on first use: most connections of a busy server sit idle, and every byte per
   // connection counts at 10 000 of them.
@@ -70,10 +75,7 @@ export class Peer<C extends Context> implements ConnectionListener {
       case "ack":
         if (this.session === undefined)
           return this.violation(ErrorCode.BadRequest, "ack before welcome");
-        this.runtime
-          .track(Promise.resolve(this.runtime.config.ledger.ack(this.session, frame.seq)))
-          .catch((error: unknown) => this.runtime.config.logger.error?.("ack failed", { error }));
-        return;
+        return this.ack(this.session, frame.seq);
       case "message": {
         const { limits } = this.runtime.config;
         // A bucket starts full, so making it now is the same as making it at connect.
@@ -81,6 +83,10 @@ export class Peer<C extends Context> implements ConnectionListener {
         const waitMs = this.bucket.take();
         if (waitMs > 0) {
           return this.violation(ErrorCode.RateLimited, "too many messages", frame.id, waitMs);
+        }
+        if (this.tasks >= limits.maxQueuedMessages) {
+          // A slow handler: refuse instead of queueing (and holding frames) without bound.
+          return this.violation(ErrorCode.RateLimited, "too many messages waiting", frame.id, 1000);
         }
         if (this.state === "new") {
           this.state = "handshaking";
@@ -91,6 +97,32 @@ export class Peer<C extends Context> implements ConnectionListener {
         return this.enqueue(() => this.handleMessage(frame, arrived));
       }
     }
+  }
+
+  /**
+   * Acks are coalesced: one ledger call in flight per connection, always for the highest
+   * seq seen, so a flood of acks costs the store at most one call at a time.
+   */
+  private ack(session: string, seq: number): void {
+    if (seq <= this.ackSeq) return;
+    this.ackSeq = seq;
+    if (this.acking) return;
+    this.acking = true;
+    const { ledger, logger } = this.runtime.config;
+    const loop = async () => {
+      let done = 0;
+      try {
+        while (done < this.ackSeq) {
+          done = this.ackSeq;
+          await ledger.ack(session, done);
+        }
+      } catch (error) {
+        logger.error?.("ack failed", { error });
+      } finally {
+        this.acking = false;
+      }
+    };
+    this.runtime.track(loop());
   }
 
   binary(): void {
@@ -104,12 +136,14 @@ export class Peer<C extends Context> implements ConnectionListener {
     clearTimeout(this.helloTimer);
     this.runtime.forget(this);
     if (this.session !== undefined) this.runtime.detach(this.session, this);
+    if (this.resuming !== undefined) this.runtime.detach(this.resuming, this);
+    this.early = undefined;
     try {
       this.connection.close(code, reason);
     } catch {
       // The socket may already be gone; closing is best effort.
     }
-    this.runtime.config.events.emit("disconnect", {
+    this.runtime.emit("disconnect", {
       connectionId: this.connection.id,
       sessionId: this.session,
       code,
@@ -152,7 +186,7 @@ export class Peer<C extends Context> implements ConnectionListener {
   }
 
   private violation(code: ErrorCode, message: string, replyTo?: string, retryAfterMs?: number) {
-    this.runtime.config.events.emit("violation", {
+    this.runtime.emit("violation", {
       connectionId: this.connection.id,
       code,
       message,
@@ -212,18 +246,27 @@ export class Peer<C extends Context> implements ConnectionListener {
     if (this.isClosed()) return;
     this.user = outcome.user;
     // Attach before opening so live messages sent meanwhile are buffered, not missed.
-    if (hello?.session !== undefined) await this.runtime.attach(hello.session, this);
+    if (hello?.session !== undefined) {
+      this.resuming = hello.session;
+      await this.runtime.attach(hello.session, this);
+    }
     const opened = await ledger.open({
       ...(hello?.session !== undefined && { session: hello.session }),
       ...(hello?.lastSeq !== undefined && { lastSeq: hello.lastSeq }),
       ...(ownerOf(this.user) !== undefined && { owner: ownerOf(this.user) as string }),
     });
+    this.resuming = undefined;
     if (hello?.session !== undefined && opened.session !== hello.session) {
       this.runtime.detach(hello.session, this);
       // Live messages buffered meanwhile belong to that (foreign or expired) session.
       this.early = [];
     }
-    if (this.isClosed()) return;
+    if (this.isClosed()) {
+      // Closed while the ledger answered: close() could not know the session yet.
+      if (hello?.session !== undefined) this.runtime.detach(hello.session, this);
+      this.early = undefined;
+      return;
+    }
     this.session = opened.session;
     this.resumed = opened.resumed;
     await this.runtime.attach(opened.session, this);
@@ -237,7 +280,7 @@ export class Peer<C extends Context> implements ConnectionListener {
     for (const entry of opened.replay) this.push(entry);
     for (const entry of early) this.push(entry);
     this.state = "ready";
-    this.runtime.config.events.emit("connect", {
+    this.runtime.emit("connect", {
       connectionId: this.connection.id,
       sessionId: opened.session,
       resumed: opened.resumed,
@@ -291,7 +334,7 @@ export class Peer<C extends Context> implements ConnectionListener {
       if (replySeqs.length === 0 && !failed) this.write(encodeReceipt(id));
     }
     if (events.listenerCount("handled") > 0) {
-      events.emit("handled", {
+      this.runtime.emit("handled", {
         connectionId: this.connection.id,
         sessionId: session,
         id,

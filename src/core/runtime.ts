@@ -166,6 +166,18 @@ export class Runtime<C extends Context> implements TransportHost {
     this.draining.delete(peer);
   }
 
+  /**
+   * Emits on `bot.events`, isolating the caller from a listener that throws: events fire
+   * inside socket callbacks, where an exception would end the process.
+   */
+  emit<K extends keyof BotEvents<C>>(event: K, ...args: Parameters<BotEvents<C>[K]>): void {
+    try {
+      (this.config.events.emit as (event: K, ...args: unknown[]) => boolean)(event, ...args);
+    } catch (error) {
+      this.config.logger.error?.(`a "${String(event)}" listener threw`, { error });
+    }
+  }
+
   /** Tracks a promise so `idle()` can wait for it. */
   track<T>(promise: Promise<T>): Promise<T> {
     this.inflight.add(promise);

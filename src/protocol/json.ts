@@ -49,8 +49,12 @@ function dropForbidden(this: unknown, key: string, value: unknown): unknown {
  */
 export function parseUntrustedJson(text: string, maxDepth: number): unknown {
   if (jsonDepthExceeds(text, maxDepth)) throw new RangeError("nesting too deep");
-  // The reviver is slow, so only pay for it when a forbidden key can be present.
+  // The reviver is slow, so only pay for it when a forbidden key can be present — written
+  // out, or hidden behind a \u escape ("\u005f_proto__").
   const suspicious =
-    text.includes("__proto__") || text.includes("constructor") || text.includes("prototype");
+    text.includes("\\u") ||
+    text.includes("__proto__") ||
+    text.includes("constructor") ||
+    text.includes("prototype");
   return suspicious ? JSON.parse(text, dropForbidden) : JSON.parse(text);
 }

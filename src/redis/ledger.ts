@@ -85,7 +85,7 @@ export class RedisLedger implements Ledger {
         const lastSeq = Math.min(request.lastSeq ?? 0, seq);
         const out = this.key("out", request.session);
         const frames = await this.redis.zrangebyscore(out, `(${lastSeq}`, "+inf");
-        await this.touch(request.session);
+        await this.touch(request.session, owner);
         return {
           session: request.session,
           resumed: true,
@@ -210,11 +210,13 @@ export class RedisLedger implements Ledger {
   }
 
   /** Extends the expiry of a session's keys (on resume). */
-  private async touch(session: string): Promise<void> {
+  private async touch(session: string, owner: string): Promise<void> {
     const multi = this.redis.multi();
     for (const kind of ["sess", "out", "seen", "seenq", "rooms"]) {
       multi.pexpire(this.key(kind, session), this.ttl);
     }
+    // The user's set of sessions lives as long as its most recently resumed session.
+    if (owner !== "") multi.pexpire(this.key("user", owner), this.ttl);
     await multi.exec();
   }
 }

@@ -139,3 +139,32 @@ describe("retrying a failed message", () => {
     await bot.stop();
   });
 });
+
+describe("fire-and-forget replies", () => {
+  it("a reply that fails while the handler is still running does not crash the process", async () => {
+    const bot = new Bot();
+    const caught: unknown[] = [];
+    bot.catch((err) => {
+      caught.push(err.error);
+    });
+    bot.on("message", async (ctx) => {
+      // Not awaited; BigInt cannot be serialised, so this reply rejects.
+      void ctx.reply({ data: { n: 10n } });
+      await new Promise((r) => setTimeout(r, 20));
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const client = createTestClient(bot);
+      const [reply] = await client.send("x");
+      expect(reply?.code).toBe("internal");
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+      expect(caught).toHaveLength(1);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      await bot.stop();
+    }
+  });
+});

@@ -99,3 +99,14 @@ describe("untrusted JSON", () => {
     expect(jsonDepthExceeds('{"a":"\\"[[[[","b":[[1]]}', 3)).toBe(false);
   });
 });
+
+describe("escaped forbidden keys", () => {
+  it("drops __proto__ written with \\u escapes", () => {
+    const value = parseUntrustedJson(
+      '{"type":"message","data":{"\\u005f_proto__":{"polluted":1},"c\\u006fnstructor":{"x":1},"ok":2}}',
+      10,
+    ) as { data: Record<string, unknown> };
+    expect(Object.keys(value.data)).toEqual(["ok"]);
+    expect(Object.hasOwn(value.data, "__proto__")).toBe(false);
+  });
+});
