@@ -357,6 +357,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.socket = undefined;
     clearTimeout(this.timer);
     this.acker.cancel();
+    if (code === 1009) this.dropOversized();
     const reconnect = this.options.reconnect;
     const fatal = FATAL_CLOSE_CODES.has(code);
     if (fatal || reconnect === false || this.attempt >= reconnect.maxRetries) {
@@ -367,6 +368,18 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.current = "reconnecting";
     this.emit("reconnecting", { attempt: this.attempt, delayMs });
     this.timer = setTimeout(() => this.open(), delayMs);
+  }
+
+  /**
+   * The server closed with 1009 (frame larger than its `maxPayload`). Re-sending the same
+   * frame after every reconnect would loop forever, so the largest unconfirmed message is
+   * given up (its request rejects with a `too_large` ServerError).
+   */
+  private dropOversized(): void {
+    const id = this.pending.largest();
+    if (id === undefined) return;
+    const error = new ServerError("too_large", "message larger than the server accepts", id);
+    if (!this.confirm(id, error)) this.emit("error", error);
   }
 
   /** Stops for good: no socket, no timers, waiters rejected. */

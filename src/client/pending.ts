@@ -41,6 +41,19 @@ export class Pending {
     return this.messages.get(id);
   }
 
+  /** The id of the largest unconfirmed frame, if any. */
+  largest(): string | undefined {
+    let best: string | undefined;
+    let size = -1;
+    for (const [id, frame] of this.messages) {
+      if (frame.length > size) {
+        size = frame.length;
+        best = id;
+      }
+    }
+    return best;
+  }
+
   /** The unconfirmed frames, oldest first. */
   frames(): IterableIterator<string> {
     return this.messages.values();

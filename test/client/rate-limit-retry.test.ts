@@ -28,3 +28,32 @@ describe("a rate-limited message", () => {
     expect(client.unconfirmed).toBe(0);
   });
 });
+
+describe("a message larger than the server's maxPayload", () => {
+  it("is given up after the 1009 close instead of looping, and the client goes on", async () => {
+    const bot = new Bot();
+    bot.on("message", (ctx) => ctx.reply(`got ${ctx.text?.length}`));
+    const { serve } = await import("../../src/transports/ws/index.js");
+    const handle = serve(bot, { port: 0, host: "127.0.0.1", maxPayload: 1024 });
+    await handle.ready;
+    const address = handle.address();
+    try {
+      client = new BotClient(`ws://127.0.0.1:${address?.port}`, {
+        reconnect: { initialDelayMs: 5, maxDelayMs: 20 },
+      });
+      let opens = 0;
+      client.on("open", () => opens++);
+      client.on("error", () => {});
+      await client.connect();
+      const big = client.request("x".repeat(2000));
+      await expect(big).rejects.toMatchObject({ code: "too_large" });
+      expect((await client.request("small")).text).toBe("got 5");
+      expect(opens).toBeLessThanOrEqual(2);
+      expect(client.unconfirmed).toBe(0);
+    } finally {
+      await client?.close();
+      client = undefined;
+      await handle.close();
+    }
+  });
+});
