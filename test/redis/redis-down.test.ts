@@ -39,22 +39,28 @@ const startRedis = () =>
   ]);
 const stopRedis = () => spawnSync("redis-cli", ["-p", String(port), "shutdown", "nosave"]);
 
+/** Starts the test's own redis-server and connects a client that fails fast while it is away. */
+async function startAndConnect(): Promise<Redis> {
+  startRedis();
+  const redis = new Redis({
+    host: "127.0.0.1",
+    port,
+    // Fail commands fast while Redis is away instead of queueing them for long.
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => 50,
+  });
+  redis.on("error", () => {});
+  await expect.poll(() => redis.status, { timeout: 10_000 }).toBe("ready");
+  return redis;
+}
+
 afterAll(() => {
   if (hasServer) stopRedis();
 });
 
 describe.skipIf(!hasServer)("Redis going down under session()", () => {
   it("answers with internal error frames, keeps serving, and recovers when Redis returns", async () => {
-    startRedis();
-    const redis = new Redis({
-      host: "127.0.0.1",
-      port,
-      // Fail commands fast while Redis is away instead of queueing them for long.
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => 50,
-    });
-    redis.on("error", () => {});
-    await expect.poll(() => redis.status, { timeout: 10_000 }).toBe("ready");
+    const redis = await startAndConnect();
 
     // Protocol state stays in memory here, so only session() depends on Redis.
     const bot = new Bot<Ctx>({
@@ -93,15 +99,7 @@ describe.skipIf(!hasServer)("Redis going down under session()", () => {
   });
 
   it("with protocol state in Redis too: error frames while down, then a fresh session", async () => {
-    startRedis();
-    const redis = new Redis({
-      host: "127.0.0.1",
-      port,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => 50,
-    });
-    redis.on("error", () => {});
-    await expect.poll(() => redis.status, { timeout: 10_000 }).toBe("ready");
+    const redis = await startAndConnect();
     // store: RedisStore → the bot's ledger (outbox, dedup ids) lives in Redis as well.
     const bot = new Bot<Ctx>({ store: new RedisStore(redis, { prefix: "down-full:" }) });
     bot.use(session({ initial: () => ({ count: 0 }) }));
