@@ -75,6 +75,13 @@ export interface Ledger {
   members(room: string): MaybePromise<string[]>;
   /** The rooms a session is in. */
   roomsOf(session: string): MaybePromise<string[]>;
+  /**
+   * Optional: the bot calls this when a session gets its first live connection on this
+   * node, so an in-process ledger does not evict it while it is in use.
+   */
+  pin?(session: string): void;
+  /** Optional: the session's last live connection on this node closed. */
+  unpin?(session: string): void;
 }
 
 /**

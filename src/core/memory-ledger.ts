@@ -47,6 +47,12 @@ export class MemoryLedger implements Ledger {
   private readonly sessions: LRUCache<string, SessionRecord>;
   private readonly owners = new Map<string, Set<string>>();
   private readonly rooms = new Map<string, Set<string>>();
+  /**
+   * Sessions with a live connection. LRU eviction or TTL expiry must not take them from
+   * under a connected client (an attacker filling the ledger could otherwise push every
+   * idle-but-connected user out); they return to the LRU on their next use.
+   */
+  private readonly pinned = new Map<string, SessionRecord>();
   /** Bytes in all outboxes together, bounded by `ledgerBytes`. */
   private totalBytes = 0;
 
@@ -64,6 +70,8 @@ export class MemoryLedger implements Ledger {
       updateAgeOnGet: true,
       dispose: (record, id) => {
         this.totalBytes -= record.bytes;
+        // A connected session leaves the LRU but lives on in `pinned` (see pin()).
+        if (this.pinned.has(id)) return;
         this.unindex(record.owner, id);
         for (const room of record.rooms) this.leave(id, room);
       },
@@ -71,7 +79,7 @@ export class MemoryLedger implements Ledger {
   }
 
   open(request: { session?: string; lastSeq?: number; owner?: string }): OpenResult {
-    const existing = request.session === undefined ? undefined : this.sessions.get(request.session);
+    const existing = request.session === undefined ? undefined : this.find(request.session);
     if (existing !== undefined && existing.owner === request.owner && request.session) {
       this.expire(existing);
       const lastSeq = Math.min(request.lastSeq ?? 0, existing.seq);
@@ -128,7 +136,7 @@ export class MemoryLedger implements Ledger {
   }
 
   ack(session: string, seq: number): void {
-    const record = this.sessions.get(session);
+    const record = this.find(session);
     if (record === undefined) return;
     while (record.outbox.length > 0 && (record.outbox[0] as Entry).seq <= seq) {
       const entry = record.outbox.shift() as Entry;
@@ -157,23 +165,23 @@ export class MemoryLedger implements Ledger {
   }
 
   settle(session: string, id: string, replySeqs: readonly number[]): void {
-    const record = this.sessions.get(session);
+    const record = this.find(session);
     if (record?.seen?.has(id)) record.seen.set(id, [...replySeqs]);
   }
 
   release(session: string, id: string): void {
-    const record = this.sessions.get(session);
+    const record = this.find(session);
     if (record?.seen?.get(id) === null) record.seen.delete(id);
   }
 
   sessionsOf(owner: string): string[] {
     const set = this.owners.get(owner);
     if (set === undefined) return [];
-    return [...set].filter((id) => this.sessions.has(id));
+    return [...set].filter((id) => this.has(id));
   }
 
   has(session: string): boolean {
-    return this.sessions.has(session);
+    return this.sessions.has(session) || this.pinned.has(session);
   }
 
   join(session: string, room: string): void {
@@ -184,7 +192,7 @@ export class MemoryLedger implements Ledger {
   }
 
   leave(session: string, room: string): void {
-    this.sessions.peek(session)?.rooms.delete(room);
+    (this.sessions.peek(session) ?? this.pinned.get(session))?.rooms.delete(room);
     const members = this.rooms.get(room);
     members?.delete(session);
     if (members?.size === 0) this.rooms.delete(room);
@@ -195,11 +203,38 @@ export class MemoryLedger implements Ledger {
   }
 
   roomsOf(session: string): string[] {
-    return [...(this.sessions.get(session)?.rooms ?? [])];
+    return [...(this.find(session)?.rooms ?? [])];
+  }
+
+  /** Keeps a session while a connection uses it (called by the bot as peers attach). */
+  pin(session: string): void {
+    const record = this.find(session);
+    if (record !== undefined) this.pinned.set(session, record);
+  }
+
+  /** Ends `pin`: the session is an ordinary LRU entry again (or gone, if it was evicted). */
+  unpin(session: string): void {
+    const record = this.pinned.get(session);
+    if (record === undefined) return;
+    this.pinned.delete(session);
+    if (this.sessions.has(session)) return;
+    this.unindex(record.owner, session);
+    for (const room of record.rooms) this.leave(session, room);
+  }
+
+  /** The session's record, from the LRU or, for a connected session it evicted, from `pinned`. */
+  private find(session: string): SessionRecord | undefined {
+    const record = this.sessions.get(session);
+    if (record !== undefined) return record;
+    const kept = this.pinned.get(session);
+    if (kept === undefined) return undefined;
+    this.sessions.set(session, kept);
+    this.totalBytes += kept.bytes;
+    return kept;
   }
 
   private record(session: string): SessionRecord {
-    const record = this.sessions.get(session);
+    const record = this.find(session);
     if (record === undefined) throw new SessionLostError(session);
     return record;
   }

@@ -117,8 +117,12 @@ export class Runtime<C extends Context> implements TransportHost {
    * With a broker, resolves once this node is subscribed to the session's channel.
    */
   async attach(session: string, peer: Peer<C>): Promise<void> {
-    const peers = this.live.get(session) ?? new Set<Peer<C>>();
-    this.live.set(session, peers);
+    let peers = this.live.get(session);
+    if (peers === undefined) {
+      peers = new Set<Peer<C>>();
+      this.live.set(session, peers);
+      this.config.ledger.pin?.(session);
+    }
     peers.add(peer);
     const broker = this.config.broker;
     if (broker === undefined || this.subscriptions.has(session)) return;
@@ -134,6 +138,7 @@ export class Runtime<C extends Context> implements TransportHost {
     peers.delete(peer);
     if (peers.size > 0) return;
     this.live.delete(session);
+    this.config.ledger.unpin?.(session);
     const listener = this.subscriptions.get(session);
     if (listener === undefined || this.config.broker === undefined) return;
     this.subscriptions.delete(session);

@@ -30,3 +30,52 @@ describe("MemoryLedger memory bounds", () => {
     expect(resumed.gap).toBe(true);
   });
 });
+
+describe("MemoryLedger pins connected sessions", () => {
+  it("does not evict a pinned session under byte pressure, and lets it go once unpinned", () => {
+    const ledger = new MemoryLedger({ ...DEFAULT_LIMITS, ledgerBytes: 20_000 });
+    const big = "x".repeat(1000);
+    const connected = ledger.open({}).session;
+    ledger.append(connected, encode(big));
+    ledger.pin(connected);
+    const others = Array.from({ length: 10 }, () => {
+      const { session } = ledger.open({});
+      for (let i = 0; i < 3; i++) ledger.append(session, encode(big));
+      return session;
+    });
+    expect(ledger.has(others[0] as string)).toBe(false);
+    // The connected session survived and still replays its outbox.
+    expect(ledger.has(connected)).toBe(true);
+    expect(ledger.append(connected, encode("still here")).seq).toBe(2);
+    expect(ledger.open({ session: connected, lastSeq: 0 }).replay.map((e) => e.seq)).toEqual([
+      1, 2,
+    ]);
+    ledger.unpin(connected);
+    for (let n = 0; n < 10; n++) {
+      const { session } = ledger.open({});
+      for (let i = 0; i < 3; i++) ledger.append(session, encode(big));
+    }
+    expect(ledger.has(connected)).toBe(false);
+  });
+
+  it("the bot pins the session of a live connection", async () => {
+    const { Bot } = await import("../../src/index.js");
+    const { createTestClient } = await import("../../src/testing/index.js");
+    const ledger = new MemoryLedger({ ...DEFAULT_LIMITS, ledgerBytes: 4_000 });
+    const bot = new Bot({ ledger });
+    bot.on("message", (ctx) => ctx.reply("y".repeat(500)));
+    const idle = createTestClient(bot);
+    await idle.send("hi");
+    // Other clients fill the ledger far beyond its budget.
+    for (let i = 0; i < 10; i++) {
+      const other = createTestClient(bot);
+      for (let j = 0; j < 3; j++) await other.send("fill");
+      await other.close();
+    }
+    // The idle but connected client is still in its session.
+    const [reply] = await idle.send("again");
+    expect(reply?.text).toHaveLength(500);
+    expect(idle.closed).toBeUndefined();
+    await bot.stop();
+  });
+});
