@@ -134,7 +134,6 @@ export class Peer<C extends Context> implements ConnectionListener {
     const wasReady = this.state === "ready";
     this.state = "closed";
     clearTimeout(this.helloTimer);
-    this.runtime.forget(this);
     if (this.session !== undefined) this.runtime.detach(this.session, this);
     if (this.resuming !== undefined) this.runtime.detach(this.resuming, this);
     this.early = undefined;
@@ -151,7 +150,8 @@ export class Peer<C extends Context> implements ConnectionListener {
     });
     // Let queued messages finish first, then tell the bot.
     if (wasReady) this.enqueue(() => this.runUpdate("disconnect", undefined), true);
-    else if (this.tasks === 0) this.runtime.drained(this);
+    // After the disconnect task is queued, so the runtime's idle() waits for it too.
+    this.runtime.forget(this);
   }
 
   /** A method, so TypeScript does not narrow `state` across awaits. */
@@ -250,10 +250,11 @@ export class Peer<C extends Context> implements ConnectionListener {
       this.resuming = hello.session;
       await this.runtime.attach(hello.session, this);
     }
+    const owner = ownerOf(this.user);
     const opened = await ledger.open({
       ...(hello?.session !== undefined && { session: hello.session }),
       ...(hello?.lastSeq !== undefined && { lastSeq: hello.lastSeq }),
-      ...(ownerOf(this.user) !== undefined && { owner: ownerOf(this.user) as string }),
+      ...(owner !== undefined && { owner }),
     });
     this.resuming = undefined;
     if (hello?.session !== undefined && opened.session !== hello.session) {
@@ -261,12 +262,8 @@ export class Peer<C extends Context> implements ConnectionListener {
       // Live messages buffered meanwhile belong to that (foreign or expired) session.
       this.early = [];
     }
-    if (this.isClosed()) {
-      // Closed while the ledger answered: close() could not know the session yet.
-      if (hello?.session !== undefined) this.runtime.detach(hello.session, this);
-      this.early = undefined;
-      return;
-    }
+    // Closed while the ledger answered: close() already detached `resuming`.
+    if (this.isClosed()) return;
     this.session = opened.session;
     this.resumed = opened.resumed;
     await this.runtime.attach(opened.session, this);

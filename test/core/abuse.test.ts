@@ -71,3 +71,20 @@ describe("server-side bounds against hostile clients", () => {
     await bot.stop();
   });
 });
+
+describe("graceful stop", () => {
+  it("waits for disconnect handlers of idle connections", async () => {
+    const bot = new Bot();
+    let finished = false;
+    bot.on("disconnect", async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      finished = true;
+    });
+    bot.on("message", (ctx) => ctx.reply("ok"));
+    const client = createTestClient(bot);
+    await client.send("hi");
+    await new Promise((r) => setTimeout(r, 10)); // the connection is idle now
+    await bot.stop();
+    expect(finished).toBe(true);
+  });
+});
