@@ -12,7 +12,7 @@ import { MemoryStore } from "../session/memory-store.js";
 import { assertStore, type Store } from "../session/store.js";
 import type { Broker } from "./broker.js";
 import { Composer } from "./composer.js";
-import type { Context, Reply } from "./context.js";
+import { type Context, type Reply, toOutgoing } from "./context.js";
 import { BotError } from "./errors.js";
 import type { BotEvents } from "./events.js";
 import { isLedgerFactory, type Ledger } from "./ledger.js";
@@ -82,17 +82,6 @@ export type Recipient =
     };
 
 type LifeState = "stopped" | "running" | "stopping";
-
-function toBody(message: Reply): OutgoingMessage {
-  if (typeof message === "string") return { text: message };
-  if (typeof message !== "object" || message === null) {
-    throw new TypeError("a message is a string or { text?, data? }");
-  }
-  const body: OutgoingMessage = {};
-  if (message.text !== undefined) body.text = String(message.text);
-  if (message.data !== undefined) body.data = message.data;
-  return body;
-}
 
 /**
  * A chat bot. Register middleware and handlers, then start it on a transport
@@ -233,7 +222,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
    * sessions it was queued for.
    */
   async sendTo(recipient: Recipient, message: Reply): Promise<number> {
-    const body = toBody(message);
+    const body = toOutgoing(message);
     const { ledger } = this.runtime.config;
     let sessions: string[];
     if ("session" in recipient) {
@@ -243,10 +232,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     } else {
       throw new TypeError("sendTo() needs { user } or { session }");
     }
-    await Promise.all(
-      sessions.map((s) => this.runtime.deliver(s, (seq) => encodeMessage(seq, body))),
-    );
-    return sessions.length;
+    return this.deliverAll(sessions, body);
   }
 
   /**
@@ -263,8 +249,12 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     if (typeof room !== "string" || room.length === 0) {
       throw new TypeError("broadcast(room, message): room must be a non-empty string");
     }
-    const body = toBody(message);
-    const sessions = await this.runtime.config.ledger.members(room);
+    const body = toOutgoing(message);
+    return this.deliverAll(await this.runtime.config.ledger.members(room), body);
+  }
+
+  /** Queues one pushed message (no `replyTo`) for each session; resolves with their count. */
+  private async deliverAll(sessions: readonly string[], body: OutgoingMessage): Promise<number> {
     await Promise.all(
       sessions.map((s) => this.runtime.deliver(s, (seq) => encodeMessage(seq, body))),
     );

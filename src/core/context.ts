@@ -70,10 +70,14 @@ export interface ContextInit {
   sink: ContextSink;
 }
 
-function normalise(reply: Reply): OutgoingMessage {
+/**
+ * @internal Checks what `reply`, `send`, `sendTo` and `broadcast` were given and turns it
+ * into a message body.
+ */
+export function toOutgoing(reply: Reply): OutgoingMessage {
   if (typeof reply === "string") return { text: reply };
   if (typeof reply !== "object" || reply === null) {
-    throw new TypeError("reply() takes a string or { text?, data? }");
+    throw new TypeError("a message is a string or { text?, data? }");
   }
   const out: OutgoingMessage = {};
   if (reply.text !== undefined) {
@@ -120,7 +124,8 @@ export class Context {
   readonly services: ContextServices | undefined;
   private readonly sink: ContextSink;
   private readonly pending: Promise<number>[] = [];
-  private readonly taps: Array<(body: OutgoingMessage, isReply: boolean) => void> = [];
+  /** Observers of outgoing messages; most updates have none, so made on first tap(). */
+  private taps: Array<(body: OutgoingMessage, isReply: boolean) => void> | undefined;
 
   /** @internal Contexts are created by the bot, one per update. */
   constructor(init: ContextInit) {
@@ -178,12 +183,12 @@ export class Context {
    * ```
    */
   reply(reply: Reply): Promise<number> {
-    return this.track(this.deliver(normalise(reply), true));
+    return this.track(this.deliver(toOutgoing(reply), true));
   }
 
   /** Sends a message to this session without `replyTo`. Resolves with its `seq`. */
   send(message: Reply): Promise<number> {
-    return this.track(this.deliver(normalise(message), false));
+    return this.track(this.deliver(toOutgoing(message), false));
   }
 
   /**
@@ -191,15 +196,17 @@ export class Context {
    * Returns a function that stops observing.
    */
   tap(observer: (body: OutgoingMessage, isReply: boolean) => void): () => void {
-    this.taps.push(observer);
+    this.taps ??= [];
+    const taps = this.taps;
+    taps.push(observer);
     return () => {
-      const i = this.taps.indexOf(observer);
-      if (i !== -1) this.taps.splice(i, 1);
+      const i = taps.indexOf(observer);
+      if (i !== -1) taps.splice(i, 1);
     };
   }
 
   private deliver(body: OutgoingMessage, isReply: boolean): Promise<number> {
-    for (const observer of this.taps) observer(body, isReply);
+    if (this.taps !== undefined) for (const observer of this.taps) observer(body, isReply);
     return this.sink.deliver(body, isReply ? this.message?.id : undefined);
   }
 
