@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotClient, type BotMessage } from "../../src/client/index.js";
 import { startBalancer } from "../helpers/balancer.js";
 import { skipWithoutRedis } from "../helpers/redis-available.js";
+import { until } from "../helpers/until.js";
 
 // These tests run the real example node (examples/cluster/node.js) as child processes against
 // real Redis, so they use the built package: `npm test` builds before running vitest.
@@ -68,14 +69,6 @@ function client(port: number): BotClient {
   return c;
 }
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 describe.skipIf(skip)("a cluster of 3 node processes sharing Redis", () => {
   let nodes: Node[] = [];
 
@@ -111,7 +104,11 @@ describe.skipIf(skip)("a cluster of 3 node processes sharing Redis", () => {
       message: { text: "breaking news" },
     });
     expect(result?.sessions).toBe(members.length);
-    await until(() => members.every((c) => (received.get(c)?.length ?? 0) >= 1));
+    await until(
+      () => members.every((c) => (received.get(c)?.length ?? 0) >= 1),
+      "the broadcast at every member",
+      10_000,
+    );
     await new Promise((r) => setTimeout(r, 200)); // time for any duplicate to show up
     for (const c of members) expect(received.get(c)).toHaveLength(1);
     expect(received.get(outsider)).toHaveLength(0);
@@ -162,7 +159,11 @@ describe.skipIf(skip)("a cluster of 3 node processes sharing Redis", () => {
     await new Promise((r) => setTimeout(r, 60));
     victim.child.kill("SIGKILL");
     await Promise.all(senders);
-    await until(() => streamClients.every((_, i) => replies[i]?.size === perClient), 30_000);
+    await until(
+      () => streamClients.every((_, i) => replies[i]?.size === perClient),
+      "every reply",
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < streamClients.length; i++) {
       // Every message answered exactly once, and no bot message delivered twice.

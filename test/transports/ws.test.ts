@@ -5,20 +5,13 @@ import type { WebSocket } from "ws";
 import { Bot } from "../../src/index.js";
 import { type ServeHandle, serve } from "../../src/transports/ws/index.js";
 import { listen } from "../helpers/servers.js";
+import { until } from "../helpers/until.js";
 import { RawClient } from "../helpers/ws-client.js";
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-async function until(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 function echoBot(): Bot {
   const bot = new Bot();
@@ -196,7 +189,7 @@ describe("connection limits", () => {
     expect(closed.code).toBe(1006);
     await alive.next("message");
     expect(alive.closed).toBeUndefined();
-    await until(() => handle.connections === 1);
+    await until(() => handle.connections === 1, "one connection left", 3000);
   });
 
   it("answers binary frames with bad_request and keeps the connection", async () => {
