@@ -255,9 +255,16 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   /** Queues one pushed message (no `replyTo`) for each session; resolves with their count. */
   private async deliverAll(sessions: readonly string[], body: OutgoingMessage): Promise<number> {
-    await Promise.all(
-      sessions.map((s) => this.runtime.deliver(s, (seq) => encodeMessage(seq, body))),
-    );
+    const encode = (seq: number) => encodeMessage(seq, body);
+    const queued = sessions.map((session) => {
+      try {
+        return this.runtime.deliver(session, encode);
+      } catch (error) {
+        // Reported after the others are queued: one lost session must not stop the rest.
+        return Promise.reject(error);
+      }
+    });
+    await Promise.all(queued);
     return sessions.length;
   }
 

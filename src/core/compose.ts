@@ -2,6 +2,7 @@
  * The middleware engine: a few plain functions, no classes.
  * @module
  */
+import { fulfilledVoid, isPending } from "./maybe.js";
 import type { MaybePromise } from "./types.js";
 
 /** Calls the rest of the chain. Resolves when everything after this middleware has finished. */
@@ -22,7 +23,7 @@ export type Middleware<C> = MiddlewareFn<C> | MiddlewareObj<C>;
 /** A condition on a context; may narrow the context type. */
 export type Predicate<C> = (ctx: C) => MaybePromise<boolean>;
 
-const done: NextFunction = () => Promise.resolve();
+const done: NextFunction = () => fulfilledVoid;
 
 /** Turns a {@link Middleware} into a plain function. */
 export function flatten<C>(mw: Middleware<C>): MiddlewareFn<C> {
@@ -48,12 +49,13 @@ export function compose<C>(stack: readonly MiddlewareFn<C>[]): MiddlewareFn<C> {
   };
 }
 
-const resolved: Promise<void> = Promise.resolve();
 const toVoid = (): void => undefined;
 
 // Not `async`: a middleware that returns synchronously (a predicate that did not match, a
-// handler with no promise) then costs no promise and no microtask hops. Same outcome as
-// `await fn(...)`: a sync throw becomes a rejection, a thenable is adopted.
+// handler with no promise, one that returns `ctx.reply(…)` answered by the in-memory ledger)
+// then costs no promise and no microtask hops, and the caller sees `fulfilledVoid` and goes
+// on synchronously. Same outcome as `await fn(...)`: a sync throw becomes a rejection, a
+// thenable is adopted.
 function guard<C>(fn: MiddlewareFn<C>, ctx: C, next: NextFunction): Promise<void> {
   let called = false;
   let result: unknown;
@@ -66,14 +68,16 @@ function guard<C>(fn: MiddlewareFn<C>, ctx: C, next: NextFunction): Promise<void
   } catch (error) {
     return Promise.reject(error);
   }
-  if (typeof result !== "object" && typeof result !== "function") return resolved;
-  if (result === null) return resolved;
+  if (!isPending(result)) return fulfilledVoid;
   // A native promise is passed through as is (its value is ignored by every caller).
   if (result instanceof Promise) return result as Promise<void>;
   return Promise.resolve(result).then(toVoid);
 }
 
-/** Runs middleware on a context with nothing after it. */
+/**
+ * Runs middleware on a context with nothing after it. Returns `fulfilledVoid` when the
+ * whole chain finished synchronously (check with `isPending`).
+ */
 export function run<C>(mw: MiddlewareFn<C>, ctx: C): Promise<void> {
-  return Promise.resolve(mw(ctx, done)).then(() => undefined);
+  return guard(mw, ctx, done);
 }

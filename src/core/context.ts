@@ -7,7 +7,9 @@ import type { DialogDefinition } from "../dialog/types.js";
 import type { MessageFrame, OutgoingMessage } from "../protocol/frames.js";
 import type { CommandMatch } from "../router/command.js";
 import type { Store } from "../session/store.js";
+import { fulfilled } from "./maybe.js";
 import type { ConnectionInfo } from "./transport.js";
+import { isThenable, type MaybePromise } from "./types.js";
 
 /** The kinds of update that run the middleware chain. */
 export type UpdateKind = "message" | "connect" | "disconnect";
@@ -31,10 +33,10 @@ export interface IntentMatch {
 
 /**
  * @internal How a context hands its outgoing messages to the connection's session.
- * Returns the assigned `seq`.
+ * Returns the assigned `seq`, synchronously when the ledger answered synchronously.
  */
 export interface ContextSink {
-  deliver(body: OutgoingMessage, replyTo: string | undefined): Promise<number>;
+  deliver(body: OutgoingMessage, replyTo: string | undefined): MaybePromise<number>;
   join(room: string): Promise<void>;
   leave(room: string): Promise<void>;
 }
@@ -123,7 +125,8 @@ export class Context {
   /** @internal The bot's store and dialogs (`undefined` for a context made outside a bot). */
   readonly services: ContextServices | undefined;
   private readonly sink: ContextSink;
-  private readonly pending: Promise<number>[] = [];
+  /** Sends still on their way to the outbox; most updates have none (the ledger answered at once). */
+  private pending: Promise<number>[] | undefined;
   /** Observers of outgoing messages; most updates have none, so made on first tap(). */
   private taps: Array<(body: OutgoingMessage, isReply: boolean) => void> | undefined;
 
@@ -183,12 +186,12 @@ export class Context {
    * ```
    */
   reply(reply: Reply): Promise<number> {
-    return this.track(this.deliver(toOutgoing(reply), true));
+    return this.deliver(toOutgoing(reply), true);
   }
 
   /** Sends a message to this session without `replyTo`. Resolves with its `seq`. */
   send(message: Reply): Promise<number> {
-    return this.track(this.deliver(toOutgoing(message), false));
+    return this.deliver(toOutgoing(message), false);
   }
 
   /**
@@ -206,8 +209,22 @@ export class Context {
   }
 
   private deliver(body: OutgoingMessage, isReply: boolean): Promise<number> {
-    if (this.taps !== undefined) for (const observer of this.taps) observer(body, isReply);
-    return this.sink.deliver(body, isReply ? this.message?.id : undefined);
+    let seq: MaybePromise<number>;
+    try {
+      if (this.taps !== undefined) for (const observer of this.taps) observer(body, isReply);
+      seq = this.sink.deliver(body, isReply ? this.message?.id : undefined);
+    } catch (error) {
+      seq = Promise.reject(error);
+    }
+    // Already in the outbox: nothing for the bot to wait for, and the handler can return
+    // this promise without costing a microtask (see `fulfilled`).
+    if (!isThenable(seq)) return fulfilled(seq);
+    if (this.pending === undefined) this.pending = [];
+    this.pending.push(seq);
+    // A reply the handler does not await must not become an unhandled rejection (which
+    // ends the process); its failure still reaches the bot through settled().
+    seq.catch(() => undefined);
+    return seq;
   }
 
   /**
@@ -225,22 +242,13 @@ export class Context {
 
   /** @internal Waits for every message sent from this context to be in the outbox. */
   settled(): Promise<unknown> {
-    return this.pending.length === 1
-      ? (this.pending[0] as Promise<number>)
-      : Promise.all(this.pending);
+    const pending = this.pending ?? [];
+    return pending.length === 1 ? (pending[0] as Promise<number>) : Promise.all(pending);
   }
 
-  /** @internal Whether anything was sent from this context. */
+  /** @internal Whether a message sent from this context is still on its way to the outbox. */
   get sending(): boolean {
-    return this.pending.length > 0;
-  }
-
-  private track(promise: Promise<number>): Promise<number> {
-    this.pending.push(promise);
-    // A reply the handler does not await must not become an unhandled rejection (which
-    // ends the process); its failure still reaches the bot through settled().
-    promise.catch(() => undefined);
-    return promise;
+    return this.pending !== undefined;
   }
 }
 

@@ -13,12 +13,22 @@ import { ClientError, SessionLostError } from "./errors.js";
 import { authenticate, HandshakeRejection, ownerOf } from "./handshake.js";
 import type { Claim, OutboxEntry } from "./ledger.js";
 import { TokenBucket, ViolationCounter } from "./limits.js";
+import { isPending } from "./maybe.js";
 import type { Runtime } from "./runtime.js";
 import type { Connection, ConnectionListener } from "./transport.js";
-import { isThenable } from "./types.js";
+import { isThenable, type MaybePromise } from "./types.js";
 import { UpdateSink } from "./update-sink.js";
 
 type State = "new" | "handshaking" | "ready" | "closed";
+
+/** A unit of a connection's work: a handshake, a message, the disconnect update. */
+type Task = () => unknown;
+
+interface QueuedTask {
+  task: Task;
+  /** Runs even after the connection closed (the disconnect update). */
+  evenIfClosed: boolean;
+}
 
 /** One connection's protocol state. Created by the runtime for each connection. */
 export class Peer<C extends Context> implements ConnectionListener {
@@ -30,9 +40,14 @@ export class Peer<C extends Context> implements ConnectionListener {
   private sentSeq = 0;
   /** Live entries that arrived during the handshake, sent after the welcome. */
   private early: OutboxEntry[] | undefined = [];
-  private queue: Promise<void> = Promise.resolve();
+  /** Tasks waiting behind the running one, oldest first (made when first needed). */
+  private backlog: QueuedTask[] | undefined;
+  /** Whether a task is running (synchronously right now, or waiting for its promise). */
+  private running = false;
   /** Tasks queued or running. */
   private tasks = 0;
+  /** Callers of `drained()` waiting for the queue to empty. */
+  private waiters: Array<() => void> | undefined;
   /** Highest acked seq, and whether a ledger ack is in flight. */
   private ackSeq = 0;
   private acking = false;
@@ -201,28 +216,75 @@ export class Peer<C extends Context> implements ConnectionListener {
   // ── Handshake ─────────────────────────────────────────────────────────────
 
   /**
-   * Runs `task` after everything queued before it. One promise per task: the runtime waits
-   * for a peer's queue through `drained()` instead of tracking every task.
+   * Runs `task` after everything queued before it: right away when nothing is running, and
+   * the next one as soon as it finishes, synchronously when it finished synchronously.
    */
-  private enqueue(task: () => Promise<unknown>, evenIfClosed = false): void {
+  private enqueue(task: Task, evenIfClosed = false): void {
     this.tasks++;
-    this.queue = this.queue.then(() => this.runTask(task, evenIfClosed));
+    if (!this.running) return this.pump(task, evenIfClosed);
+    if (this.backlog === undefined) this.backlog = [];
+    this.backlog.push({ task, evenIfClosed });
   }
 
-  private async runTask(task: () => Promise<unknown>, evenIfClosed: boolean): Promise<void> {
-    try {
-      if (evenIfClosed || this.state !== "closed") await task();
-    } catch (error) {
-      this.runtime.config.logger.error?.("connection task failed", { error });
-      this.close(CloseCode.Internal, "internal error");
-    } finally {
-      if (--this.tasks === 0 && this.state === "closed") this.runtime.drained(this);
+  private pump(first: Task, firstEvenIfClosed: boolean): void {
+    let task = first;
+    let evenIfClosed = firstEvenIfClosed;
+    for (;;) {
+      this.running = true;
+      let result: unknown;
+      try {
+        if (evenIfClosed || this.state !== "closed") result = task();
+      } catch (error) {
+        this.taskFailed(error);
+      }
+      if (isPending(result)) {
+        result.then(
+          () => this.resume(),
+          (error: unknown) => {
+            this.taskFailed(error);
+            this.resume();
+          },
+        );
+        return;
+      }
+      const next = this.finishTask();
+      if (next === undefined) return;
+      task = next.task;
+      evenIfClosed = next.evenIfClosed;
     }
+  }
+
+  private resume(): void {
+    const next = this.finishTask();
+    if (next !== undefined) this.pump(next.task, next.evenIfClosed);
+  }
+
+  /** Books the end of the running task; returns the next one to run, if any. */
+  private finishTask(): QueuedTask | undefined {
+    this.running = false;
+    this.tasks--;
+    const next = this.backlog?.shift();
+    if (this.tasks === 0) {
+      if (this.state === "closed") this.runtime.drained(this);
+      const waiters = this.waiters;
+      this.waiters = undefined;
+      if (waiters !== undefined) for (const wake of waiters) wake();
+    }
+    return next;
+  }
+
+  private taskFailed(error: unknown): void {
+    this.runtime.config.logger.error?.("connection task failed", { error });
+    this.close(CloseCode.Internal, "internal error");
   }
 
   /** @internal Resolves once every task queued so far has run. */
   drained(): Promise<void> {
-    return this.queue;
+    if (this.tasks === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      if (this.waiters === undefined) this.waiters = [];
+      this.waiters.push(resolve);
+    });
   }
 
   /** @internal Whether tasks are queued or running. */
@@ -288,49 +350,106 @@ export class Peer<C extends Context> implements ConnectionListener {
 
   // ── Messages ──────────────────────────────────────────────────────────────
 
-  private async handleMessage(frame: MessageFrame, arrived: number): Promise<void> {
+  /**
+   * Handles one message: claims its id (dedup), runs the chain, records the replies.
+   * Synchronous from end to end when the ledger, the store and the handlers are.
+   */
+  private handleMessage(frame: MessageFrame, arrived: number): MaybePromise<void> {
     const session = this.session;
     if (session === undefined || this.state !== "ready") return;
-    const { ledger, events } = this.runtime.config;
     const id = frame.id;
-    if (id !== undefined) {
-      let claim: Claim;
-      try {
-        const first = ledger.claim(session, id);
-        claim = isThenable(first) ? await first : first;
-        if (claim.state === "pending") claim = await this.waitForClaim(session, id);
-      } catch (error) {
-        // The client gets an error naming this message and may send it again later.
-        this.runtime.config.logger.error?.("ledger claim failed", { error });
-        if (error instanceof SessionLostError)
-          return this.close(CloseCode.Internal, "session lost");
-        return this.sendError(ErrorCode.Internal, "internal error", id);
-      }
-      if (claim.state === "pending") return;
-      if (claim.state === "done") {
+    if (id === undefined) return this.process(session, frame, arrived);
+    let claim: MaybePromise<Claim>;
+    try {
+      claim = this.runtime.config.ledger.claim(session, id);
+    } catch (error) {
+      return this.claimFailed(error, id);
+    }
+    if (!isThenable(claim)) return this.claimed(session, frame, arrived, claim);
+    return claim.then(
+      (found) => this.claimed(session, frame, arrived, found),
+      (error: unknown) => this.claimFailed(error, id),
+    );
+  }
+
+  private claimed(
+    session: string,
+    frame: MessageFrame,
+    arrived: number,
+    claim: Claim,
+  ): MaybePromise<void> {
+    const id = frame.id as string;
+    switch (claim.state) {
+      case "new":
+        return this.process(session, frame, arrived);
+      case "pending":
+        return this.waitForClaim(session, id).then(
+          (found) =>
+            found.state === "pending" ? undefined : this.claimed(session, frame, arrived, found),
+          (error: unknown) => this.claimFailed(error, id),
+        );
+      case "done":
         // A re-sent message: replay what it produced instead of handling it twice.
         for (const entry of claim.replies) this.write(entry.frame);
         if (claim.replies.length === 0) this.write(encodeReceipt(id));
-        return;
-      }
     }
+  }
+
+  private claimFailed(error: unknown, id: string): void {
+    // The client gets an error naming this message and may send it again later.
+    this.runtime.config.logger.error?.("ledger claim failed", { error });
+    if (error instanceof SessionLostError) return this.close(CloseCode.Internal, "session lost");
+    this.sendError(ErrorCode.Internal, "internal error", id);
+  }
+
+  private process(session: string, frame: MessageFrame, arrived: number): MaybePromise<void> {
     const replySeqs: number[] = [];
-    const failed = await this.runUpdate("message", frame, replySeqs);
-    if (id !== undefined) {
-      try {
-        // A failed message that produced nothing may be re-sent and run again (e.g. after a
-        // store outage); once it replied, a re-send replays those replies instead.
-        const done =
-          failed && replySeqs.length === 0
-            ? ledger.release(session, id)
-            : ledger.settle(session, id, replySeqs);
-        if (isThenable(done)) await done;
-      } catch (error) {
-        this.runtime.config.logger.error?.("ledger settle failed", { error });
-      }
-      if (replySeqs.length === 0 && !failed) this.write(encodeReceipt(id));
+    const failed = this.runUpdate("message", frame, replySeqs);
+    return isThenable(failed)
+      ? failed.then((f) => this.settle(session, frame, arrived, replySeqs, f))
+      : this.settle(session, frame, arrived, replySeqs, failed);
+  }
+
+  /** Records in the ledger what a handled message produced, then tells the client and the bot. */
+  private settle(
+    session: string,
+    frame: MessageFrame,
+    arrived: number,
+    replySeqs: number[],
+    failed: boolean,
+  ): MaybePromise<void> {
+    const id = frame.id;
+    if (id === undefined) return this.handled(session, frame, arrived, replySeqs, failed);
+    const { ledger } = this.runtime.config;
+    let done: MaybePromise<void>;
+    try {
+      // A failed message that produced nothing may be re-sent and run again (e.g. after a
+      // store outage); once it replied, a re-send replays those replies instead.
+      done =
+        failed && replySeqs.length === 0
+          ? ledger.release(session, id)
+          : ledger.settle(session, id, replySeqs);
+    } catch (error) {
+      done = Promise.reject(error);
     }
-    if (events.listenerCount("handled") > 0) {
+    if (!isThenable(done)) return this.handled(session, frame, arrived, replySeqs, failed);
+    const next = () => this.handled(session, frame, arrived, replySeqs, failed);
+    return done.then(next, (error: unknown) => {
+      this.runtime.config.logger.error?.("ledger settle failed", { error });
+      next();
+    });
+  }
+
+  private handled(
+    session: string,
+    frame: MessageFrame,
+    arrived: number,
+    replySeqs: number[],
+    failed: boolean,
+  ): void {
+    const id = frame.id;
+    if (id !== undefined && replySeqs.length === 0 && !failed) this.write(encodeReceipt(id));
+    if (this.runtime.config.events.listenerCount("handled") > 0) {
       this.runtime.emit("handled", {
         connectionId: this.connection.id,
         sessionId: session,
@@ -356,11 +475,11 @@ export class Peer<C extends Context> implements ConnectionListener {
   }
 
   /** Runs the chain for one update; returns whether it failed. */
-  private async runUpdate(
+  private runUpdate(
     update: UpdateKind,
     message: MessageFrame | undefined,
     replySeqs?: number[],
-  ): Promise<boolean> {
+  ): MaybePromise<boolean> {
     const session = this.session;
     if (session === undefined) return false;
     const runtime = this.runtime;
@@ -375,15 +494,29 @@ export class Peer<C extends Context> implements ConnectionListener {
       services: runtime.config.services,
       sink: new UpdateSink(runtime, session, replyTo, replySeqs),
     }) as C;
-    try {
-      await run(runtime.handler, ctx);
-      if (ctx.sending) await ctx.settled();
-      return false;
-    } catch (error) {
-      await ctx.settled().catch(() => undefined);
-      await this.fail(error, ctx, replyTo);
-      return true;
+    const chain = run(runtime.handler, ctx);
+    if (isPending(chain)) {
+      return chain.then(
+        () => this.sent(ctx, replyTo),
+        (error: unknown) => this.failed(error, ctx, replyTo),
+      );
     }
+    return this.sent(ctx, replyTo);
+  }
+
+  /** After the chain: waits for sends still on their way to the outbox. */
+  private sent(ctx: C, replyTo: string | undefined): MaybePromise<boolean> {
+    if (!ctx.sending) return false;
+    return ctx.settled().then(
+      () => false,
+      (error: unknown) => this.failed(error, ctx, replyTo),
+    );
+  }
+
+  private async failed(error: unknown, ctx: C, replyTo: string | undefined): Promise<boolean> {
+    await ctx.settled().catch(() => undefined);
+    await this.fail(error, ctx, replyTo);
+    return true;
   }
 
   private async fail(error: unknown, ctx: C, replyTo: string | undefined): Promise<void> {

@@ -20,7 +20,7 @@ import type {
   ConnectionOptions,
   TransportHost,
 } from "./transport.js";
-import { isThenable } from "./types.js";
+import { isThenable, type MaybePromise } from "./types.js";
 
 /** Everything a {@link Peer} needs from its bot. */
 export interface RuntimeConfig<C extends Context> {
@@ -85,24 +85,31 @@ export class Runtime<C extends Context> implements TransportHost {
 
   /**
    * Appends a bot message to a session's outbox and pushes it to the session's live peers,
-   * here and (through the broker) on other nodes.
+   * here and (through the broker) on other nodes. Synchronous when the ledger is and there
+   * is no broker (one node, in-memory ledger).
    */
-  async deliver(session: string, encode: (seq: number) => string): Promise<number> {
-    // Awaiting a plain value still costs a microtask: the memory ledger answers synchronously.
+  deliver(session: string, encode: (seq: number) => string): MaybePromise<number> {
     const appended = this.config.ledger.append(session, encode);
-    const entry = isThenable(appended) ? await appended : appended;
+    return isThenable(appended)
+      ? appended.then((entry) => this.publish(session, entry))
+      : this.publish(session, appended);
+  }
+
+  private publish(session: string, entry: OutboxEntry): MaybePromise<number> {
     this.push(session, entry);
     const broker = this.config.broker;
-    if (broker !== undefined) {
-      const payload = JSON.stringify({ n: this.node, s: entry.seq, f: entry.frame });
-      try {
-        await broker.publish(`s:${session}`, payload);
-      } catch (error) {
-        // The entry is in the outbox: a remote client gets it on its next resume at the latest.
-        this.config.logger.warn?.("broker publish failed", { error });
-      }
-    }
-    return entry.seq;
+    if (broker === undefined) return entry.seq;
+    const payload = JSON.stringify({ n: this.node, s: entry.seq, f: entry.frame });
+    return Promise.resolve()
+      .then(() => broker.publish(`s:${session}`, payload))
+      .then(
+        () => entry.seq,
+        (error: unknown) => {
+          // The entry is in the outbox: a remote client gets it on its next resume at the latest.
+          this.config.logger.warn?.("broker publish failed", { error });
+          return entry.seq;
+        },
+      );
   }
 
   /** Pushes an outbox entry to the live peers of a session on this node. */

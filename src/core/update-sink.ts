@@ -6,7 +6,9 @@
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
 import type { Context, ContextSink } from "./context.js";
+import { andThen } from "./maybe.js";
 import type { Runtime } from "./runtime.js";
+import type { MaybePromise } from "./types.js";
 
 /** Where one update's context sends: the session's outbox. Records the seqs of replies. */
 export class UpdateSink<C extends Context> implements ContextSink {
@@ -17,10 +19,14 @@ export class UpdateSink<C extends Context> implements ContextSink {
     private readonly replySeqs: number[] | undefined,
   ) {}
 
-  async deliver(body: OutgoingMessage, to: string | undefined): Promise<number> {
-    const seq = await this.runtime.deliver(this.session, (s) => encodeMessage(s, body, to));
-    if (to !== undefined && to === this.replyTo) this.replySeqs?.push(seq);
-    return seq;
+  deliver(body: OutgoingMessage, to: string | undefined): MaybePromise<number> {
+    const seq = this.runtime.deliver(this.session, (s) => encodeMessage(s, body, to));
+    if (to === undefined || to !== this.replyTo || this.replySeqs === undefined) return seq;
+    const replySeqs = this.replySeqs;
+    return andThen(seq, (value) => {
+      replySeqs.push(value);
+      return value;
+    });
   }
 
   async join(room: string): Promise<void> {

@@ -128,6 +128,30 @@ export class MemoryStore implements AtomicStore, SessionStore {
     return true;
   }
 
+  /**
+   * @internal The stored JSON text under `key` and its version, without parsing it:
+   * `session()` parses it once and compares its own serialisation against it.
+   */
+  readJson(key: string): { json: string; version: string } | undefined {
+    const entry = this.entries.get(key);
+    if (entry === undefined) return undefined;
+    const json = typeof entry.value === "string" ? entry.value : JSON.stringify(entry.value);
+    return { json, version: entry.version };
+  }
+
+  /** @internal `compareAndSet` for a value already serialised by the caller. */
+  compareAndSetJson(
+    key: string,
+    json: string,
+    version: string | undefined,
+    ttlMs: number | undefined,
+  ): boolean {
+    checkTtl(ttlMs, "compareAndSet");
+    if (this.entries.get(key)?.version !== version) return false;
+    this.write(key, json, ttlMs);
+    return true;
+  }
+
   /** Takes the lease on `key` if it is free or expired. */
   lock(key: string, ttlMs: number): string | undefined {
     checkTtl(ttlMs, "lock");

@@ -4,7 +4,9 @@
  * @module
  */
 import type { MiddlewareFn, NextFunction } from "../core/compose.js";
-import type { Context } from "../core/context.js";
+import type { Context, SessionBinding } from "../core/context.js";
+import { always, andThen } from "../core/maybe.js";
+import { isThenable, type MaybePromise } from "../core/types.js";
 import { DialogController } from "../dialog/control.js";
 import { SessionConflictError } from "./errors.js";
 import { acquireLease, type Lease } from "./lease.js";
@@ -35,10 +37,9 @@ export function session<S, C extends Context = Context>(
 ): MiddlewareFn<C> {
   const config = resolveSessionOptions(options);
   let fallback: MemoryStore | undefined;
-  return async function session(ctx, next) {
-    const key = await config.getKey(ctx);
+  const withKey = (ctx: C, next: NextFunction, key: string | undefined): MaybePromise<void> => {
     if (key === undefined) {
-      withoutSession(ctx);
+      ctx.sessionBinding = null;
       return next();
     }
     if (typeof key !== "string" || key.length === 0) {
@@ -51,20 +52,24 @@ export function session<S, C extends Context = Context>(
       store = fallback;
     }
     const mutex = mutexOf(store);
-    const release = mutex.tryAcquire(key) ?? (await mutex.acquire(key));
-    let lease: Lease | undefined;
-    try {
-      // A store local to this process is fully serialised by the mutex; only a shared one
-      // needs the cross-process lease.
-      if (isSessionStore(store) && store.local !== true) {
-        lease = await acquireLease(store, key, config.lock);
-      }
-      await handle(ctx, next, store, key, config);
-    } finally {
-      await lease?.release();
-      release();
+    const release = mutex.tryAcquire(key);
+    // The common case — the in-memory store, no other update of this session running — stays
+    // synchronous from load to save; anything else takes the general, awaiting path.
+    if (release !== undefined && isPlainMemoryStore(store)) {
+      const memory = store;
+      return always(() => inMemory(ctx, next, memory, key, config), release);
     }
+    return locked(ctx, next, store, key, config, mutex, release);
   };
+  return function session(ctx, next) {
+    const key = config.getKey(ctx);
+    return isThenable(key) ? key.then((k) => withKey(ctx, next, k)) : withKey(ctx, next, key);
+  };
+}
+
+/** The built-in MemoryStore itself (a subclass may override how values are read and written). */
+function isPlainMemoryStore(store: Store): store is MemoryStore {
+  return Object.getPrototypeOf(store) === MemoryStore.prototype;
 }
 
 /** One mutex per store, so every session() (and every bot) of a process using it shares it. */
@@ -79,6 +84,79 @@ function mutexOf(store: Store): KeyedMutex {
   return mutex;
 }
 
+/** A session read from its store: the record handlers change, and what to compare it with. */
+interface Loaded<S> {
+  record: SessionRecord<S>;
+  /** The record's JSON as read, to tell whether the update changed it. */
+  before: string;
+  /** The version read, for the compare-and-set (`undefined`: the key was absent). */
+  version: string | undefined;
+}
+
+function loaded<S, C extends Context>(
+  value: unknown,
+  json: string | undefined,
+  version: string | undefined,
+  key: string,
+  config: ResolvedSessionOptions<S, C>,
+): Loaded<S> {
+  const stored = toRecord<S>(value, key);
+  const record = stored ?? { data: config.initial() };
+  // A stored record's JSON is what the store holds: serialising the parsed copy gives it back.
+  return {
+    record,
+    before: json ?? JSON.stringify(record),
+    version: stored === undefined ? undefined : version,
+  };
+}
+
+/** The in-memory store's path: one JSON parse and one stringify per update, no awaits. */
+function inMemory<S, C extends Context>(
+  ctx: C,
+  next: NextFunction,
+  store: MemoryStore,
+  key: string,
+  config: ResolvedSessionOptions<S, C>,
+): MaybePromise<void> {
+  const raw = store.readJson(key);
+  const session =
+    raw === undefined
+      ? loaded<S, C>(undefined, undefined, undefined, key, config)
+      : loaded<S, C>(JSON.parse(raw.json), raw.json, raw.version, key, config);
+  return andThen(around(ctx, next, session, config), () => {
+    const after = JSON.stringify(session.record);
+    if (after === session.before) return;
+    if (!store.compareAndSetJson(key, after, session.version, config.ttlMs)) {
+      throw new SessionConflictError(key);
+    }
+  });
+}
+
+/** Any other store, or a session busy with another update: waits for the lock, then runs. */
+async function locked<S, C extends Context>(
+  ctx: C,
+  next: NextFunction,
+  store: Store,
+  key: string,
+  config: ResolvedSessionOptions<S, C>,
+  mutex: KeyedMutex,
+  held: (() => void) | undefined,
+): Promise<void> {
+  const release = held ?? (await mutex.acquire(key));
+  let lease: Lease | undefined;
+  try {
+    // A store local to this process is fully serialised by the mutex; only a shared one
+    // needs the cross-process lease.
+    if (isSessionStore(store) && store.local !== true) {
+      lease = await acquireLease(store, key, config.lock);
+    }
+    await handle(ctx, next, store, key, config);
+  } finally {
+    await lease?.release();
+    release();
+  }
+}
+
 async function handle<S, C extends Context>(
   ctx: C,
   next: NextFunction,
@@ -87,28 +165,59 @@ async function handle<S, C extends Context>(
   config: ResolvedSessionOptions<S, C>,
 ): Promise<void> {
   const versioned = isSessionStore(store);
-  const loaded: Versioned | undefined = versioned
-    ? await store.getVersioned(key)
-    : wrap(await store.get(key));
-  const record = toRecord<S>(loaded?.value, key) ?? { data: config.initial() };
-  const before = JSON.stringify(record);
-  const dialog = new DialogController(record, ctx, (name) => ctx.services?.dialog(name));
-  dialog.expire(Date.now());
-  ctx.sessionBinding = { record, dialog };
-  const stopRecording = config.history > 0 ? recordTurns(ctx, record, config.history) : undefined;
-  try {
-    await next();
-  } finally {
-    stopRecording?.();
-  }
-  if (JSON.stringify(record) === before) return;
+  const read = versioned ? await store.getVersioned(key) : await store.get(key);
+  const session: Loaded<S> = versioned
+    ? loaded(
+        (read as Versioned | undefined)?.value,
+        undefined,
+        (read as Versioned | undefined)?.version,
+        key,
+        config,
+      )
+    : loaded(read, undefined, undefined, key, config);
+  await around(ctx, next, session, config);
+  const { record } = session;
+  if (JSON.stringify(record) === session.before) return;
   if (!versioned) return store.set(key, record, config.ttlMs);
-  const written = await store.compareAndSet(key, record, loaded?.version, config.ttlMs);
+  const written = await store.compareAndSet(key, record, session.version, config.ttlMs);
   if (!written) throw new SessionConflictError(key);
 }
 
-function wrap(value: unknown): Versioned | undefined {
-  return value === undefined ? undefined : { value, version: "" };
+/** Binds the session to the context and runs the rest of the chain, recording history. */
+function around<S, C extends Context>(
+  ctx: C,
+  next: NextFunction,
+  session: Loaded<S>,
+  config: ResolvedSessionOptions<S, C>,
+): MaybePromise<void> {
+  const { record } = session;
+  const binding = new Binding(record, ctx);
+  // A dialog that timed out (or was unregistered) ends before the handlers see it.
+  if (record.dialog !== undefined) binding.dialog.expire(Date.now());
+  ctx.sessionBinding = binding;
+  if (config.history === 0) return next();
+  const stopRecording = recordTurns(ctx, record, config.history);
+  return always(next, stopRecording);
+}
+
+/** What `ctx.session`, `ctx.history` and `ctx.dialog` read; the dialog controller is made on first use. */
+class Binding implements SessionBinding {
+  private controller: DialogController | undefined;
+
+  constructor(
+    readonly record: SessionRecord<unknown>,
+    private readonly ctx: Context,
+  ) {}
+
+  get dialog(): DialogController {
+    if (this.controller === undefined) {
+      const ctx = this.ctx;
+      this.controller = new DialogController(this.record, ctx, (name) =>
+        ctx.services?.dialog(name),
+      );
+    }
+    return this.controller;
+  }
 }
 
 function toRecord<S>(value: unknown, key: string): SessionRecord<S> | undefined {
@@ -131,8 +240,4 @@ function recordTurns(ctx: Context, record: SessionRecord<unknown>, max: number):
   return ctx.tap((body) => {
     if (body.text !== undefined) add("bot", body.text);
   });
-}
-
-function withoutSession(ctx: Context): void {
-  ctx.sessionBinding = null;
 }
