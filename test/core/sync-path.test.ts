@@ -13,7 +13,8 @@ describe("maybe-sync helpers", () => {
     expect(isPending(p)).toBe(false);
     expect(isPending(fulfilledVoid)).toBe(false);
     expect(isPending(Promise.resolve(7))).toBe(true);
-    expect(isPending({ then: () => undefined })).toBe(true);
+    const thenable = Object.fromEntries([["then", () => undefined]]);
+    expect(isPending(thenable)).toBe(true);
     expect(isPending(undefined)).toBe(false);
     expect(isPending(42)).toBe(false);
   });
