@@ -65,6 +65,15 @@ export interface ServeOptions {
    */
   maxConnections?: number;
   /**
+   * Most connections from one remote address, counting upgrades still in progress; further
+   * upgrades from it are refused with HTTP 429. IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`)
+   * count as their IPv4 address; a socket without an address (a Unix socket) is not counted.
+   * Behind a reverse proxy every client has the proxy's address: raise this to
+   * `maxConnections` there and limit per client in the proxy.
+   * @default 100
+   */
+  maxConnectionsPerIp?: number;
+  /**
    * Close a connection that sends neither `hello` nor a message within this time (4408).
    * @default the bot's `limits.helloTimeoutMs` (10000)
    */
@@ -94,6 +103,7 @@ export interface ResolvedServeOptions {
   maxPayload: number;
   heartbeatMs: number;
   maxConnections: number;
+  maxConnectionsPerIp: number;
   helloTimeoutMs: number | undefined;
   perMessageDeflate: boolean;
   upgrade: ServeOptions["upgrade"];
@@ -110,6 +120,14 @@ function positive(name: string, value: number | undefined, fallback: number, all
     throw new RangeError(
       `serve(): ${name} must be a ${allowZero ? "non-negative" : "positive"} number, got ${String(value)}`,
     );
+  }
+  return value;
+}
+
+function positiveInteger(name: string, value: number | undefined, fallback: number) {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`serve(): ${name} must be a positive integer, got ${String(value)}`);
   }
   return value;
 }
@@ -166,6 +184,7 @@ export function resolveServeOptions(options: ServeOptions): ResolvedServeOptions
     maxPayload: positive("maxPayload", options.maxPayload, 64 * 1024),
     heartbeatMs: positive("heartbeatMs", options.heartbeatMs, 30_000, true),
     maxConnections: positive("maxConnections", options.maxConnections, 10_000),
+    maxConnectionsPerIp: positiveInteger("maxConnectionsPerIp", options.maxConnectionsPerIp, 100),
     helloTimeoutMs:
       options.helloTimeoutMs === undefined
         ? undefined

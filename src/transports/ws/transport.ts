@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Transport, TransportHost } from "../../core/transport.js";
+import { AddressCounts, addressOf } from "./addresses.js";
 import type { ResolvedServeOptions } from "./options.js";
 import { type TrackedSocket, toConnection, wire } from "./socket.js";
 import { checkUpgrade, pathOf, refuse } from "./upgrade.js";
@@ -26,6 +27,8 @@ export class WsTransport implements Transport {
   private ownServer: Server | undefined;
   private heartbeat: ReturnType<typeof setInterval> | undefined;
   private pending = 0;
+  /** Open and upgrading connections per remote address, for `maxConnectionsPerIp`. */
+  private readonly perAddress = new AddressCounts();
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (this.options.path !== undefined && pathOf(req) !== this.options.path) {
       // Another listener (another bot, another library) may own this path.
@@ -86,19 +89,33 @@ export class WsTransport implements Transport {
     socket.on("error", destroySocket);
     const host = this.host;
     if (host === undefined) return refuse(socket, 503, "not accepting connections");
+    // Counted from here, so upgrades waiting for the `upgrade` hook count too. The count passes
+    // to the connection once `accept` is called; every other way out below gives it back.
+    const address = addressOf(req);
+    const fromAddress = this.perAddress.add(address);
     this.pending++;
-    checkUpgrade(req, this.options, this.sockets.size + this.pending - 1).then(
+    let accepted = false;
+    checkUpgrade(req, this.options, this.sockets.size + this.pending - 1, fromAddress).then(
       (check) => {
         this.pending--;
         if (check !== undefined && "status" in check) {
-          return refuse(socket, check.status, check.message);
+          refuse(socket, check.status, check.message);
+        } else if (this.host === undefined) {
+          refuse(socket, 503, "not accepting connections");
+        } else {
+          const user = check?.user;
+          // ws calls back synchronously (we give it no verifyClient), or never: when it
+          // refuses the handshake itself (400) or the client has gone, destroying the socket.
+          this.wss.handleUpgrade(req, socket, head, (ws) => {
+            accepted = true;
+            this.accept(ws, req, this.host, user, address);
+          });
         }
-        if (this.host === undefined) return refuse(socket, 503, "not accepting connections");
-        const user = check?.user;
-        this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, this.host, user));
+        if (!accepted) this.perAddress.remove(address);
       },
       () => {
         this.pending--;
+        this.perAddress.remove(address);
         refuse(socket, 500, "internal error");
       },
     );
@@ -109,18 +126,26 @@ export class WsTransport implements Transport {
     req: IncomingMessage,
     host: TransportHost | undefined,
     user: unknown,
+    address: string | undefined,
   ): void {
     ws.on("error", () => {
       // Protocol errors (bad UTF-8, frame too large) are followed by 'close'; nothing to do.
     });
-    if (host === undefined) return ws.close(1001, "server shutting down");
+    if (host === undefined) {
+      this.perAddress.remove(address);
+      return ws.close(1001, "server shutting down");
+    }
     const connection = toConnection(ws, req, user);
     const options =
       this.options.helloTimeoutMs === undefined
         ? {}
         : { helloTimeoutMs: this.options.helloTimeoutMs };
     const listener = host.open(connection, options);
-    const tracked = wire(ws, listener, () => this.sockets.delete(tracked));
+    // No extra closure per socket: the one wire() keeps also gives the address's count back.
+    const tracked = wire(ws, listener, () => {
+      this.sockets.delete(tracked);
+      this.perAddress.remove(address);
+    });
     this.sockets.add(tracked);
   }
 

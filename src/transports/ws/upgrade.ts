@@ -1,6 +1,7 @@
 /**
- * Checks made at the HTTP upgrade, before any WebSocket exists: path, origin, capacity,
- * and the user's `upgrade` hook. A refused request gets a plain HTTP response.
+ * Checks made at the HTTP upgrade, before any WebSocket exists: path, origin, capacity (in
+ * all and per address), and the user's `upgrade` hook. A refused request gets a plain HTTP
+ * response.
  * @module
  */
 import { type IncomingMessage, STATUS_CODES } from "node:http";
@@ -30,16 +31,23 @@ export function refuse(socket: Duplex, status: number, message = STATUS_CODES[st
 /** Why an upgrade is refused, or (accepted) the user the `upgrade` hook authenticated. */
 export type UpgradeCheck = { status: number; message?: string } | { user: unknown } | undefined;
 
-/** Returns an HTTP status to refuse the upgrade with, or `undefined`/`{ user }` to accept it. */
+/**
+ * Returns an HTTP status to refuse the upgrade with, or `undefined`/`{ user }` to accept it.
+ * `openConnections` and `fromAddress` count the other connections (open or upgrading) in
+ * all and from this request's address.
+ */
 export async function checkUpgrade(
   request: IncomingMessage,
   options: ResolvedServeOptions,
   openConnections: number,
+  fromAddress: number,
 ): Promise<UpgradeCheck> {
   const origin = request.headers.origin;
   if (!options.isOriginAllowed(origin)) return { status: 403, message: "origin not allowed" };
   if (openConnections >= options.maxConnections)
     return { status: 503, message: "too many connections" };
+  if (fromAddress >= options.maxConnectionsPerIp)
+    return { status: 429, message: "too many connections from this address" };
   if (options.upgrade === undefined) return undefined;
   const decision = await options.upgrade(request);
   if (decision === false) return { status: 401 };
