@@ -9,7 +9,13 @@ const botwire = await import(process.env.BOTWIRE_DIST ?? "botwire");
 const TOTAL = Number(process.argv[2] ?? 200_000);
 const CONNS = 100;
 const DEPTH = Number(process.env.DEPTH ?? 10);
-const bot = new botwire.Bot({ limits: { messagesPerSecond: 1e6, burst: 1e6 } });
+const bot = new botwire.Bot({
+  limits: {
+    messagesPerSecond: 1e6,
+    burst: 1e6,
+    ...(process.env.DEDUP && { dedupWindow: Number(process.env.DEDUP) }),
+  },
+});
 const hasSession = typeof botwire.session === "function" && process.env.BENCH_SESSION !== "off";
 if (hasSession) bot.use(botwire.session({ initial: () => ({ messages: 0 }) }));
 bot.command("start", (ctx) => ctx.reply("Welcome!"));

@@ -20,13 +20,16 @@ interface SessionRecord {
   lostUpTo: number;
   outbox: Entry[];
   bytes: number;
-  /** Client message id → reply seqs, or null while being handled. */
-  seen: Map<string, number[] | null> | undefined;
+  /**
+   * Client message id → its reply seqs (one reply, the usual case, as a plain number), or
+   * null while being handled.
+   */
+  seen: Map<string, number | number[] | null> | undefined;
   /**
    * The ids in `seen`, oldest first, as a ring of `dedupWindow` slots: evicting the oldest
    * is one array read (Map iteration over deleted slots showed up hot in profiles).
    */
-  order: string[] | undefined;
+  order: Array<string | undefined> | undefined;
   /** Next slot of `order` to write (and, once full, the oldest id). */
   head: number;
   rooms: Set<string>;
@@ -35,6 +38,10 @@ interface SessionRecord {
 function toEntry(entry: Entry): OutboxEntry {
   return { seq: entry.seq, frame: entry.frame };
 }
+
+// Shared answers: `claim` runs once per message, and these carry no data.
+const NEW: Claim = Object.freeze({ state: "new" });
+const PENDING: Claim = Object.freeze({ state: "pending" });
 
 /** The limits a {@link MemoryLedger} uses. */
 export type LedgerLimits = Pick<
@@ -157,21 +164,35 @@ export class MemoryLedger implements Ledger {
       if (evicted !== undefined) record.seen.delete(evicted);
       order[record.head] = id;
       record.head = (record.head + 1) % this.limits.dedupWindow;
-      return { state: "new" };
+      return NEW;
     }
-    if (seen === null) return { state: "pending" };
-    const wanted = new Set(seen);
+    if (seen === null) return PENDING;
+    const wanted = new Set(typeof seen === "number" ? [seen] : seen);
     return { state: "done", replies: record.outbox.filter((e) => wanted.has(e.seq)).map(toEntry) };
   }
 
   settle(session: string, id: string, replySeqs: readonly number[]): void {
     const record = this.find(session);
-    if (record?.seen?.has(id)) record.seen.set(id, [...replySeqs]);
+    if (!record?.seen?.has(id)) return;
+    record.seen.set(id, replySeqs.length === 1 ? (replySeqs[0] as number) : [...replySeqs]);
   }
 
   release(session: string, id: string): void {
     const record = this.find(session);
-    if (record?.seen?.get(id) === null) record.seen.delete(id);
+    if (record?.seen?.get(id) !== null) return;
+    record.seen.delete(id);
+    // Free its slot in the ring as well: evicting that slot later would otherwise forget a
+    // new claim of the same id (a retry of this message). Released ids are recent, so the
+    // search back from the newest slot is short.
+    const order = record.order ?? [];
+    const window = this.limits.dedupWindow;
+    for (let back = 1; back <= order.length; back++) {
+      const slot = (record.head - back + window) % window;
+      if (order[slot] === id) {
+        order[slot] = undefined;
+        return;
+      }
+    }
   }
 
   sessionsOf(owner: string): string[] {

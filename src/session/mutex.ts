@@ -5,23 +5,26 @@
 
 /** @internal Serialises work per key within this process. */
 export class KeyedMutex {
-  private readonly tails = new Map<string, Promise<void>>();
+  /**
+   * Held keys, each with the callers waiting for it in arrival order (`null`: none yet).
+   * Taking a free key costs one map entry — no promise — since on the message hot path the
+   * key is almost always free.
+   */
+  private readonly held = new Map<string, Array<() => void> | null>();
 
   /** Waits for every earlier holder of `key`, then resolves with a release function. */
-  async acquire(key: string): Promise<() => void> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => {
-      release = resolve;
+  acquire(key: string): Promise<() => void> {
+    const release = this.tryAcquire(key);
+    if (release !== undefined) return Promise.resolve(release);
+    return new Promise((resolve) => {
+      let waiters = this.held.get(key);
+      if (waiters == null) {
+        waiters = [];
+        this.held.set(key, waiters);
+      }
+      // The releasing holder hands the key straight to the first waiter.
+      waiters.push(() => resolve(this.releaser(key)));
     });
-    const tail = previous.then(() => mine);
-    this.tails.set(key, tail);
-    await previous;
-    return () => {
-      release();
-      // Forget the key once nobody queued behind us, so the map does not grow without bound.
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    };
   }
 
   /**
@@ -29,20 +32,27 @@ export class KeyedMutex {
    * `undefined` when it is held, and the caller should `await acquire(key)`.
    */
   tryAcquire(key: string): (() => void) | undefined {
-    if (this.tails.has(key)) return undefined;
-    let release!: () => void;
-    const tail = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    this.tails.set(key, tail);
-    return () => {
-      release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    };
+    if (this.held.has(key)) return undefined;
+    this.held.set(key, null);
+    return this.releaser(key);
   }
 
-  /** How many keys have a holder or waiters (for tests and diagnostics). */
+  /** How many keys have a holder (for tests and diagnostics). */
   get size(): number {
-    return this.tails.size;
+    return this.held.size;
+  }
+
+  /** A release function for the holder of `key`; calling it again does nothing. */
+  private releaser(key: string): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const waiters = this.held.get(key);
+      const next = waiters?.shift();
+      // Nobody waiting: forget the key, so the map does not grow without bound.
+      if (next === undefined) this.held.delete(key);
+      else next();
+    };
   }
 }

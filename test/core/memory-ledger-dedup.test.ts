@@ -37,6 +37,19 @@ describe("MemoryLedger dedup window", () => {
     }
   });
 
+  it("a released and re-claimed id is not forgotten early through its old slot", () => {
+    const ledger = new MemoryLedger({ ...DEFAULT_LIMITS, dedupWindow: 3 });
+    const { session } = ledger.open({});
+    expect(ledger.claim(session, "a").state).toBe("new");
+    ledger.release(session, "a"); // the handler failed before replying: a retry may run it
+    expect(ledger.claim(session, "a").state).toBe("new"); // the retry
+    ledger.settle(session, "a", []);
+    expect(ledger.claim(session, "b").state).toBe("new");
+    // Takes the slot the first claim of "a" had: that must not evict the retry's claim.
+    expect(ledger.claim(session, "c").state).toBe("new");
+    expect(ledger.claim(session, "a").state).toBe("done");
+  });
+
   it("forgets the first id after dedupWindow newer ones", () => {
     const ledger = new MemoryLedger({ ...DEFAULT_LIMITS, dedupWindow: 2 });
     const { session } = ledger.open({});
