@@ -57,7 +57,7 @@ function firstNonSpace(text: string): number {
  * message is safe to send back to the client.
  */
 export function parseClientFrame(raw: string, limits: ParseLimits): ParseResult {
-  if (firstNonSpace(raw) !== 123 /* { */) {
+  if (raw.charCodeAt(0) !== 123 /* { */ && firstNonSpace(raw) !== 123) {
     if (raw.length > limits.maxTextLength) return fail(ErrorCode.TooLarge, "text too long");
     return { ok: true, frame: { type: "message", text: raw } };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonDepthExceeds, parseUntrustedJson } from "../../src/protocol/json.js";
+import { parseUntrustedJson } from "../../src/protocol/json.js";
 import { parseClientFrame } from "../../src/protocol/parse.js";
 
 const limits = { maxTextLength: 100, maxDepth: 8 };
@@ -93,10 +93,24 @@ describe("untrusted JSON", () => {
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
   });
 
-  it("counts depth outside strings only", () => {
-    expect(jsonDepthExceeds('{"a":"[[[[[[[[[[[[[["}', 2)).toBe(false);
-    expect(jsonDepthExceeds('{"a":"\\"[[[[","b":[[[1]]]}', 3)).toBe(true);
-    expect(jsonDepthExceeds('{"a":"\\"[[[[","b":[[1]]}', 3)).toBe(false);
+  it("counts depth outside strings only, a top-level object being depth 1", () => {
+    const deep = (raw: string, limit: number) => {
+      try {
+        parseUntrustedJson(raw, limit);
+        return false;
+      } catch (error) {
+        if (error instanceof RangeError) return true;
+        throw error;
+      }
+    };
+    expect(deep('{"a":"[[[[[[[[[[[[[["}', 1)).toBe(false);
+    expect(deep('{"a":"\\"[[[[","b":[[[1]]]}', 3)).toBe(true);
+    expect(deep('{"a":"\\"[[[[","b":[[1]]}', 3)).toBe(false);
+    expect(deep("[[[]]]", 3)).toBe(false);
+    expect(deep("[[[[]]]]", 3)).toBe(true);
+    expect(deep('{"a":{"b":{"c":{}}}}', 3)).toBe(true);
+    expect(deep('{"a":[1,{"b":2}]}', 3)).toBe(false);
+    expect(deep(`[${"[".repeat(100_000)}${"]".repeat(100_000)}]`, 32)).toBe(true);
   });
 });
 
