@@ -53,8 +53,18 @@ export interface Ledger {
    * undefined), else creates a new session with an unguessable id.
    */
   open(request: { session?: string; lastSeq?: number; owner?: string }): MaybePromise<OpenResult>;
-  /** Assigns the next seq, encodes the frame with `encode(seq)` and stores it in the outbox. */
-  append(session: string, encode: (seq: number) => string): MaybePromise<OutboxEntry>;
+  /**
+   * Assigns the next seq, encodes the frame with `encode(seq)` and stores it in the outbox.
+   * `replyTo` is the id of the client message being handled when this is a reply to it: a
+   * ledger shared by many nodes records the seq with that id's claim in the same step, so
+   * that if the node dies before `settle`, the node that takes the claim over replays the
+   * replies instead of running the handler a second time.
+   */
+  append(
+    session: string,
+    encode: (seq: number) => string,
+    replyTo?: string,
+  ): MaybePromise<OutboxEntry>;
   /** Drops outbox entries up to and including `seq`. */
   ack(session: string, seq: number): MaybePromise<void>;
   /** Marks a client message id as being handled, or reports that it was seen before. */

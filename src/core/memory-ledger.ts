@@ -6,6 +6,7 @@
 import { LRUCache } from "lru-cache";
 import { SessionLostError } from "./errors.js";
 import { randomId } from "./id.js";
+import { IdWindow } from "./id-window.js";
 import type { Claim, Ledger, OpenResult, OutboxEntry } from "./ledger.js";
 import type { Limits } from "./limits.js";
 
@@ -20,18 +21,8 @@ interface SessionRecord {
   lostUpTo: number;
   outbox: Entry[];
   bytes: number;
-  /**
-   * Client message id → its reply seqs (one reply, the usual case, as a plain number), or
-   * null while being handled.
-   */
-  seen: Map<string, number | number[] | null> | undefined;
-  /**
-   * The ids in `seen`, oldest first, as a ring of `dedupWindow` slots: evicting the oldest
-   * is one array read (Map iteration over deleted slots showed up hot in profiles).
-   */
-  order: Array<string | undefined> | undefined;
-  /** Next slot of `order` to write (and, once full, the oldest id). */
-  head: number;
+  /** The client message ids seen lately (made on the first id: idle sessions have none). */
+  ids: IdWindow | undefined;
   rooms: Set<string>;
 }
 
@@ -106,9 +97,7 @@ export class MemoryLedger implements Ledger {
       outbox: [],
       bytes: 0,
       // Made on the first message id: an idle session should not carry an empty hash table.
-      seen: undefined,
-      order: undefined,
-      head: 0,
+      ids: undefined,
       rooms: new Set(),
     });
     if (request.owner !== undefined) {
@@ -154,45 +143,23 @@ export class MemoryLedger implements Ledger {
 
   claim(session: string, id: string): Claim {
     const record = this.record(session);
-    record.seen ??= new Map();
-    const seen = record.seen.get(id);
+    if (record.ids === undefined) record.ids = new IdWindow(this.limits.dedupWindow);
+    const seen = record.ids.get(id);
     if (seen === undefined) {
-      record.seen.set(id, null);
-      record.order ??= [];
-      const order = record.order;
-      const evicted = order[record.head];
-      if (evicted !== undefined) record.seen.delete(evicted);
-      order[record.head] = id;
-      record.head = (record.head + 1) % this.limits.dedupWindow;
+      record.ids.add(id);
       return NEW;
     }
     if (seen === null) return PENDING;
-    const wanted = new Set(typeof seen === "number" ? [seen] : seen);
+    const wanted = new Set(seen);
     return { state: "done", replies: record.outbox.filter((e) => wanted.has(e.seq)).map(toEntry) };
   }
 
   settle(session: string, id: string, replySeqs: readonly number[]): void {
-    const record = this.find(session);
-    if (!record?.seen?.has(id)) return;
-    record.seen.set(id, replySeqs.length === 1 ? (replySeqs[0] as number) : [...replySeqs]);
+    this.find(session)?.ids?.settle(id, replySeqs);
   }
 
   release(session: string, id: string): void {
-    const record = this.find(session);
-    if (record?.seen?.get(id) !== null) return;
-    record.seen.delete(id);
-    // Free its slot in the ring as well: evicting that slot later would otherwise forget a
-    // new claim of the same id (a retry of this message). Released ids are recent, so the
-    // search back from the newest slot is short.
-    const order = record.order ?? [];
-    const window = this.limits.dedupWindow;
-    for (let back = 1; back <= order.length; back++) {
-      const slot = (record.head - back + window) % window;
-      if (order[slot] === id) {
-        order[slot] = undefined;
-        return;
-      }
-    }
+    this.find(session)?.ids?.release(id);
   }
 
   sessionsOf(owner: string): string[] {

@@ -85,11 +85,16 @@ export class Runtime<C extends Context> implements TransportHost {
 
   /**
    * Appends a bot message to a session's outbox and pushes it to the session's live peers,
-   * here and (through the broker) on other nodes. Synchronous when the ledger is and there
-   * is no broker (one node, in-memory ledger).
+   * here and (through the broker) on other nodes. `replyTo`: the id of the message being
+   * handled, when this answers it (see `Ledger.append`). Synchronous when the ledger is and
+   * there is no broker (one node, in-memory ledger).
    */
-  deliver(session: string, encode: (seq: number) => string): MaybePromise<number> {
-    const appended = this.config.ledger.append(session, encode);
+  deliver(
+    session: string,
+    encode: (seq: number) => string,
+    replyTo?: string,
+  ): MaybePromise<number> {
+    const appended = this.config.ledger.append(session, encode, replyTo);
     return isThenable(appended)
       ? appended.then((entry) => this.publish(session, entry))
       : this.publish(session, appended);

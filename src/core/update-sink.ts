@@ -20,8 +20,11 @@ export class UpdateSink<C extends Context> implements ContextSink {
   ) {}
 
   deliver(body: OutgoingMessage, to: string | undefined): MaybePromise<number> {
-    const seq = this.runtime.deliver(this.session, (s) => encodeMessage(s, body, to));
-    if (to === undefined || to !== this.replyTo || this.replySeqs === undefined) return seq;
+    const encode = (s: number) => encodeMessage(s, body, to);
+    if (to === undefined || to !== this.replyTo || this.replySeqs === undefined) {
+      return this.runtime.deliver(this.session, encode);
+    }
+    const seq = this.runtime.deliver(this.session, encode, to);
     const replySeqs = this.replySeqs;
     return andThen(seq, (value) => {
       replySeqs.push(value);

@@ -5,12 +5,21 @@
  */
 
 /**
- * KEYS: session hash, outbox zset. ARGV: frame prefix, frame suffix, max outbox size, ttl.
- * Returns the new seq, or -1 when the session does not exist.
+ * KEYS: session hash, outbox zset, seen hash. ARGV: frame prefix, frame suffix, max outbox
+ * size, ttl, and the id of the message this replies to ('' for none). Returns the new seq,
+ * or -1 when the session does not exist. A reply's seq is added to its message's pending
+ * claim ('p<deadline>' becomes 'p<deadline>,<seq>,…') in the same step, so a node taking
+ * over the claim of a node that died after replying knows the replies exist.
  */
 export const APPEND = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+if ARGV[5] ~= '' then
+  local claim = redis.call('HGET', KEYS[3], ARGV[5])
+  if claim and string.sub(claim, 1, 1) == 'p' then
+    redis.call('HSET', KEYS[3], ARGV[5], claim .. ',' .. seq)
+  end
+end
 redis.call('ZADD', KEYS[2], seq, ARGV[1] .. seq .. ARGV[2])
 local excess = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[3])
 if excess > 0 then
@@ -25,13 +34,20 @@ return seq
 /**
  * KEYS: seen hash, seen order list. ARGV: id, now, lease ms, dedup window, ttl.
  * Returns {'new'} | {'pending'} | {'done', seqsJson}. A pending claim older than its
- * lease (its node died mid-handler) is taken over.
+ * lease (its node died mid-handler) is taken over: as done when it had replied already
+ * (the seqs APPEND recorded), else as new, to run again.
  */
 export const CLAIM = `
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 local now = tonumber(ARGV[2])
 if v and string.sub(v, 1, 1) ~= 'p' then return {'done', v} end
-if v and tonumber(string.sub(v, 2)) > now then return {'pending'} end
+if v and tonumber(string.match(v, '^p(%d+)')) > now then return {'pending'} end
+local replied = v and string.match(v, '^p%d+,(.+)$')
+if replied then
+  local seqs = '[' .. replied .. ']'
+  redis.call('HSET', KEYS[1], ARGV[1], seqs)
+  return {'done', seqs}
+end
 redis.call('HSET', KEYS[1], ARGV[1], 'p' .. (now + tonumber(ARGV[3])))
 if not v then
   redis.call('RPUSH', KEYS[2], ARGV[1])
@@ -52,10 +68,10 @@ end
 return 1
 `;
 
-/** KEYS: seen hash. ARGV: id. Deletes a claim only while it is pending. */
+/** KEYS: seen hash. ARGV: id. Deletes a claim only while it is pending without replies. */
 export const RELEASE = `
 local v = redis.call('HGET', KEYS[1], ARGV[1])
-if v and string.sub(v, 1, 1) == 'p' then redis.call('HDEL', KEYS[1], ARGV[1]) end
+if v and string.match(v, '^p%d+$') then redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 1
 `;
 

@@ -107,7 +107,11 @@ export class RedisLedger implements Ledger {
     return { session, resumed: false, seq: 0, gap: false, replay: [] };
   }
 
-  async append(session: string, encode: (seq: number) => string): Promise<OutboxEntry> {
+  async append(
+    session: string,
+    encode: (seq: number) => string,
+    replyTo?: string,
+  ): Promise<OutboxEntry> {
     // Encode once with seq 0 and let Redis put the real seq in: the seq is assigned atomically.
     const template = encode(0);
     const marker = '"seq":0';
@@ -118,13 +122,15 @@ export class RedisLedger implements Ledger {
     const seq = Number(
       await this.redis.eval(
         APPEND,
-        2,
+        3,
         this.key("sess", session),
         this.key("out", session),
+        this.key("seen", session),
         prefix,
         suffix,
         this.maxOutbox,
         this.ttl,
+        replyTo ?? "",
       ),
     );
     if (seq < 0) throw new SessionLostError(session);

@@ -144,6 +144,29 @@ describe.skipIf(skipRedis)("RedisLedger specifics", () => {
     expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
   });
 
+  it("takes over the claim of a node that died after replying as done, with those replies", async () => {
+    const redis = new Redis({ host: "127.0.0.1", port: 6379 });
+    clients.push(redis);
+    const ledger = new RedisLedger(redis, {
+      prefix: `test:${Math.random().toString(36).slice(2)}:`,
+      claimLeaseMs: 50,
+    });
+    const { session } = await ledger.open({});
+    expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
+    // The handler replies twice, then its node dies before settle().
+    const first = await ledger.append(session, encode("one"), "x");
+    const second = await ledger.append(session, encode("two"), "x");
+    await ledger.append(session, encode("a push, not a reply"));
+    // A failed-handler release must not drop a claim that already replied.
+    await ledger.release(session, "x");
+    expect(await ledger.claim(session, "x")).toEqual({ state: "pending" });
+    await new Promise((r) => setTimeout(r, 80));
+    // The next node replays instead of running the handler again — and keeps saying so.
+    const done = { state: "done", replies: [first, second] };
+    expect(await ledger.claim(session, "x")).toEqual(done);
+    expect(await ledger.claim(session, "x")).toEqual(done);
+  });
+
   it("rejects bad options", () => {
     const redis = {} as Redis;
     expect(() => new RedisLedger(redis, { claimLeaseMs: 0 })).toThrow(RangeError);
