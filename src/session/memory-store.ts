@@ -4,25 +4,26 @@
  */
 import { LRUCache } from "lru-cache";
 import { localId } from "../core/id.js";
+import { toJsonValue } from "./json-value.js";
 import type { AtomicStore, Counter, SessionStore, Versioned } from "./store.js";
 
 interface Entry {
-  /** The value as JSON (counters as numbers): parsing it is the copy a reader gets. */
+  /**
+   * The value as a JSON value (see `toJsonValue`), owned by the store: readers get copies.
+   * Kept as objects rather than JSON text: copying is several times cheaper than printing
+   * and parsing, and gives the same result.
+   */
   value: unknown;
   version: string;
 }
 
-/** Serialises a value; JSON is the contract of every store, so MemoryStore and RedisStore agree. */
-function toJson(value: unknown, method: string): string {
-  const json = JSON.stringify(value);
-  if (json === undefined) {
+/** A private copy of `value` as JSON carries it (the contract of every store, so MemoryStore and RedisStore agree). */
+function toStored(value: unknown, method: string): unknown {
+  const stored = toJsonValue(value);
+  if (stored === undefined) {
     throw new TypeError(`MemoryStore.${method}: the value must be JSON-serialisable`);
   }
-  return json;
-}
-
-function fromJson(value: unknown): unknown {
-  return typeof value === "string" ? JSON.parse(value) : value;
+  return stored;
 }
 
 /** Options of {@link MemoryStore}. */
@@ -80,13 +81,13 @@ export class MemoryStore implements AtomicStore, SessionStore {
   /** Reads a copy of the value under `key`. */
   get(key: string): unknown {
     const entry = this.entries.get(key);
-    return entry === undefined ? undefined : fromJson(entry.value);
+    return entry === undefined ? undefined : toJsonValue(entry.value);
   }
 
   /** Stores a copy of `value`; it expires after `ttlMs` (omitted: only LRU eviction). */
   set(key: string, value: unknown, ttlMs?: number): void {
     checkTtl(ttlMs, "set");
-    this.write(key, toJson(value, "set"), ttlMs);
+    this.write(key, toStored(value, "set"), ttlMs);
   }
 
   /** Deletes `key`. */
@@ -101,7 +102,7 @@ export class MemoryStore implements AtomicStore, SessionStore {
       throw new TypeError(`MemoryStore.increment: by must be a finite number, got ${by}`);
     }
     const current = this.entries.get(key);
-    const value = current === undefined ? undefined : fromJson(current.value);
+    const value = current?.value;
     if (typeof value !== "number") {
       this.write(key, by, ttlMs);
       return { count: by, ttlMs };
@@ -117,38 +118,39 @@ export class MemoryStore implements AtomicStore, SessionStore {
   getVersioned(key: string): Versioned | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    return { value: fromJson(entry.value), version: entry.version };
+    return { value: toJsonValue(entry.value), version: entry.version };
   }
 
   /** Writes only if the version under `key` is still `version` (`undefined`: absent). */
   compareAndSet(key: string, value: unknown, version: string | undefined, ttlMs?: number): boolean {
     checkTtl(ttlMs, "compareAndSet");
     if (this.entries.get(key)?.version !== version) return false;
-    this.write(key, toJson(value, "compareAndSet"), ttlMs);
+    this.write(key, toStored(value, "compareAndSet"), ttlMs);
     return true;
   }
 
   /**
-   * @internal The stored JSON text under `key` and its version, without parsing it:
-   * `session()` parses it once and compares its own serialisation against it.
+   * @internal The stored value under `key` and its version, not copied: the caller must
+   * neither change nor keep it (`session()` copies it for the handlers, and compares the
+   * result against it).
    */
-  readJson(key: string): { json: string; version: string } | undefined {
-    const entry = this.entries.get(key);
-    if (entry === undefined) return undefined;
-    const json = typeof entry.value === "string" ? entry.value : JSON.stringify(entry.value);
-    return { json, version: entry.version };
+  peekVersioned(key: string): Readonly<Entry> | undefined {
+    return this.entries.get(key);
   }
 
-  /** @internal `compareAndSet` for a value already serialised by the caller. */
-  compareAndSetJson(
+  /**
+   * @internal `compareAndSet` for a value that already is a private JSON value of the
+   * caller's (from `toJsonValue`), which the store takes over instead of copying.
+   */
+  compareAndSetOwned(
     key: string,
-    json: string,
+    value: unknown,
     version: string | undefined,
     ttlMs: number | undefined,
   ): boolean {
     checkTtl(ttlMs, "compareAndSet");
     if (this.entries.get(key)?.version !== version) return false;
-    this.write(key, json, ttlMs);
+    this.write(key, value, ttlMs);
     return true;
   }
 

@@ -9,6 +9,7 @@ import { always, andThen } from "../core/maybe.js";
 import { isThenable, type MaybePromise } from "../core/types.js";
 import { DialogController } from "../dialog/control.js";
 import { SessionConflictError } from "./errors.js";
+import { jsonEqual, toJsonValue } from "./json-value.js";
 import { acquireLease, type Lease } from "./lease.js";
 import { MemoryStore } from "./memory-store.js";
 import { KeyedMutex } from "./mutex.js";
@@ -87,30 +88,28 @@ function mutexOf(store: Store): KeyedMutex {
 /** A session read from its store: the record handlers change, and what to compare it with. */
 interface Loaded<S> {
   record: SessionRecord<S>;
-  /** The record's JSON as read, to tell whether the update changed it. */
-  before: string;
+  /** What the record was when read (JSON text, or a JSON value for the in-memory store). */
+  before: unknown;
   /** The version read, for the compare-and-set (`undefined`: the key was absent). */
   version: string | undefined;
 }
 
 function loaded<S, C extends Context>(
   value: unknown,
-  json: string | undefined,
   version: string | undefined,
   key: string,
   config: ResolvedSessionOptions<S, C>,
+  snapshot: (record: SessionRecord<S>) => unknown,
 ): Loaded<S> {
   const stored = toRecord<S>(value, key);
   const record = stored ?? { data: config.initial() };
-  // A stored record's JSON is what the store holds: serialising the parsed copy gives it back.
-  return {
-    record,
-    before: json ?? JSON.stringify(record),
-    version: stored === undefined ? undefined : version,
-  };
+  return { record, before: snapshot(record), version: stored === undefined ? undefined : version };
 }
 
-/** The in-memory store's path: one JSON parse and one stringify per update, no awaits. */
+/**
+ * The in-memory store's path, with no awaits: the handlers get a copy of the stored value,
+ * and the changed record goes back as a fresh copy only if it differs (no JSON text at all).
+ */
 function inMemory<S, C extends Context>(
   ctx: C,
   next: NextFunction,
@@ -118,15 +117,16 @@ function inMemory<S, C extends Context>(
   key: string,
   config: ResolvedSessionOptions<S, C>,
 ): MaybePromise<void> {
-  const raw = store.readJson(key);
+  const entry = store.peekVersioned(key);
   const session =
-    raw === undefined
-      ? loaded<S, C>(undefined, undefined, undefined, key, config)
-      : loaded<S, C>(JSON.parse(raw.json), raw.json, raw.version, key, config);
+    entry === undefined
+      ? loaded<S, C>(undefined, undefined, key, config, toJsonValue)
+      : // The stored value itself is what a new copy is compared with.
+        loaded<S, C>(toJsonValue(entry.value), entry.version, key, config, () => entry.value);
   return andThen(around(ctx, next, session, config), () => {
-    const after = JSON.stringify(session.record);
-    if (after === session.before) return;
-    if (!store.compareAndSetJson(key, after, session.version, config.ttlMs)) {
+    const after = toJsonValue(session.record);
+    if (jsonEqual(after, session.before)) return;
+    if (!store.compareAndSetOwned(key, after, session.version, config.ttlMs)) {
       throw new SessionConflictError(key);
     }
   });
@@ -169,12 +169,12 @@ async function handle<S, C extends Context>(
   const session: Loaded<S> = versioned
     ? loaded(
         (read as Versioned | undefined)?.value,
-        undefined,
         (read as Versioned | undefined)?.version,
         key,
         config,
+        JSON.stringify,
       )
-    : loaded(read, undefined, undefined, key, config);
+    : loaded(read, undefined, key, config, JSON.stringify);
   await around(ctx, next, session, config);
   const { record } = session;
   if (JSON.stringify(record) === session.before) return;
