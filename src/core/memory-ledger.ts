@@ -112,7 +112,8 @@ export class MemoryLedger implements Ledger {
     const record = this.record(session);
     const seq = ++record.seq;
     const frame = encode(seq);
-    const entry: Entry = { seq, frame, at: Date.now() };
+    const now = Date.now();
+    const entry: Entry = { seq, frame, at: now };
     record.outbox.push(entry);
     record.bytes += frame.length;
     this.totalBytes += frame.length;
@@ -122,7 +123,7 @@ export class MemoryLedger implements Ledger {
     ) {
       this.dropOldest(record);
     }
-    this.expire(record);
+    this.expire(record, now);
     // All outboxes together stay under ledgerBytes: forget the least recently used sessions
     // (this one was just used, so it goes last).
     while (this.totalBytes > this.limits.ledgerBytes && this.sessions.size > 1) {
@@ -227,8 +228,8 @@ export class MemoryLedger implements Ledger {
     return record;
   }
 
-  private expire(record: SessionRecord): void {
-    const cutoff = Date.now() - this.limits.outboxAgeMs;
+  private expire(record: SessionRecord, now = Date.now()): void {
+    const cutoff = now - this.limits.outboxAgeMs;
     while (record.outbox.length > 0 && (record.outbox[0] as Entry).at < cutoff) {
       this.dropOldest(record);
     }

@@ -15,6 +15,8 @@ interface Entry {
    */
   value: unknown;
   version: string;
+  /** The expiry it was written with (0: none). */
+  ttl: number;
 }
 
 /** A private copy of `value` as JSON carries it (the contract of every store, so MemoryStore and RedisStore agree). */
@@ -109,7 +111,11 @@ export class MemoryStore implements AtomicStore, SessionStore {
     }
     const count = value + by;
     // noUpdateTTL keeps the window that the first increment opened.
-    this.entries.set(key, { value: count, version: this.nextVersion() }, { noUpdateTTL: true });
+    this.entries.set(
+      key,
+      { value: count, version: this.nextVersion(), ttl: current?.ttl ?? ttlMs },
+      { noUpdateTTL: true },
+    );
     const left = this.entries.getRemainingTTL(key);
     return { count, ttlMs: Number.isFinite(left) ? Math.max(0, Math.ceil(left)) : ttlMs };
   }
@@ -149,8 +155,16 @@ export class MemoryStore implements AtomicStore, SessionStore {
     ttlMs: number | undefined,
   ): boolean {
     checkTtl(ttlMs, "compareAndSet");
-    if (this.entries.get(key)?.version !== version) return false;
-    this.write(key, value, ttlMs);
+    // peek: the read that precedes this already counted as a use for the LRU.
+    const current = this.entries.peek(key);
+    if (current?.version !== version) return false;
+    if (current !== undefined && ttlMs === undefined && current.ttl === 0) {
+      // No expiry before or after: update in place and spare the LRU a set.
+      current.value = value;
+      current.version = this.nextVersion();
+    } else {
+      this.write(key, value, ttlMs);
+    }
     return true;
   }
 
@@ -194,7 +208,8 @@ export class MemoryStore implements AtomicStore, SessionStore {
 
   private write(key: string, value: unknown, ttlMs: number | undefined): void {
     // ttl 0 means "no expiry" to lru-cache, so an omitted ttlMs also clears an old expiry.
-    this.entries.set(key, { value, version: this.nextVersion() }, { ttl: ttlMs ?? 0 });
+    const ttl = ttlMs ?? 0;
+    this.entries.set(key, { value, version: this.nextVersion(), ttl }, { ttl });
   }
 
   private nextVersion(): string {
