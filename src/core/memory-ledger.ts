@@ -53,6 +53,12 @@ export class MemoryLedger implements Ledger {
   private readonly pinned = new Map<string, SessionRecord>();
   /** Bytes in all outboxes together, bounded by `ledgerBytes`. */
   private totalBytes = 0;
+  /**
+   * The session `find` answered last: one message asks for the same session three or four
+   * times in a row (claim, append, settle), and each LRU lookup with a TTL costs a clock read.
+   */
+  private lastId: string | undefined;
+  private lastRecord: SessionRecord | undefined;
 
   /**
    * @param limits - outbox, dedup and TTL limits
@@ -68,6 +74,7 @@ export class MemoryLedger implements Ledger {
       updateAgeOnGet: true,
       dispose: (record, id) => {
         this.totalBytes -= record.bytes;
+        if (id === this.lastId) this.forgetLast();
         // A connected session leaves the LRU but lives on in `pinned` (see pin()).
         if (this.pinned.has(id)) return;
         this.unindex(record.owner, id);
@@ -77,7 +84,8 @@ export class MemoryLedger implements Ledger {
   }
 
   open(request: { session?: string; lastSeq?: number; owner?: string }): OpenResult {
-    const existing = request.session === undefined ? undefined : this.find(request.session);
+    // Not find(): a resume must see expiry, so it always asks the LRU.
+    const existing = request.session === undefined ? undefined : this.load(request.session);
     if (existing !== undefined && existing.owner === request.owner && request.session) {
       this.expire(existing);
       const lastSeq = Math.min(request.lastSeq ?? 0, existing.seq);
@@ -207,19 +215,33 @@ export class MemoryLedger implements Ledger {
     if (record === undefined) return;
     this.pinned.delete(session);
     if (this.sessions.has(session)) return;
+    if (session === this.lastId) this.forgetLast();
     this.unindex(record.owner, session);
     for (const room of record.rooms) this.leave(session, room);
   }
 
   /** The session's record, from the LRU or, for a connected session it evicted, from `pinned`. */
   private find(session: string): SessionRecord | undefined {
-    const record = this.sessions.get(session);
-    if (record !== undefined) return record;
-    const kept = this.pinned.get(session);
-    if (kept === undefined) return undefined;
-    this.sessions.set(session, kept);
-    this.totalBytes += kept.bytes;
-    return kept;
+    return session === this.lastId ? this.lastRecord : this.load(session);
+  }
+
+  /** `find` without the shortcut through the last answer. */
+  private load(session: string): SessionRecord | undefined {
+    let record = this.sessions.get(session);
+    if (record === undefined) {
+      record = this.pinned.get(session);
+      if (record === undefined) return undefined;
+      this.sessions.set(session, record);
+      this.totalBytes += record.bytes;
+    }
+    this.lastId = session;
+    this.lastRecord = record;
+    return record;
+  }
+
+  private forgetLast(): void {
+    this.lastId = undefined;
+    this.lastRecord = undefined;
   }
 
   private record(session: string): SessionRecord {

@@ -32,6 +32,17 @@ describe("MemoryLedger memory bounds", () => {
 });
 
 describe("MemoryLedger pins connected sessions", () => {
+  it("a session past its TTL is not resumed, even right after it was the last one used", async () => {
+    const ledger = new MemoryLedger({ ...DEFAULT_LIMITS, sessionTtlMs: 30 });
+    const { session } = ledger.open({});
+    expect(ledger.claim(session, "m1").state).toBe("new"); // the last session the ledger saw
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const again = ledger.open({ session });
+    expect(again.resumed).toBe(false);
+    expect(again.session).not.toBe(session);
+    expect(() => ledger.append(session, () => "x")).toThrow(/session/i);
+  });
+
   it("does not evict a pinned session under byte pressure, and lets it go once unpinned", () => {
     const ledger = new MemoryLedger({ ...DEFAULT_LIMITS, ledgerBytes: 20_000 });
     const big = "x".repeat(1000);
