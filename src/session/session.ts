@@ -85,25 +85,49 @@ function mutexOf(store: Store): KeyedMutex {
   return mutex;
 }
 
-/** A session read from its store: the record handlers change, and what to compare it with. */
-interface Loaded<S> {
-  record: SessionRecord<S>;
-  /** What the record was when read (JSON text, or a JSON value for the in-memory store). */
-  before: unknown;
-  /** The version read, for the compare-and-set (`undefined`: the key was absent). */
-  version: string | undefined;
+/**
+ * A session read from its store. The handlers' copy of the record is made when they first
+ * look at it (`ctx.session`, `ctx.history`, `ctx.dialog`): an update that never does cannot
+ * have changed it, and costs no copy, no comparison and no write.
+ */
+class Loaded<S> {
+  private made: SessionRecord<S> | undefined;
+
+  /**
+   * @param make - makes the handlers' record (and sets `before` for a new one)
+   * @param before - what the record was when read, to tell whether the update changed it
+   *   (JSON text, or a JSON value for the in-memory store)
+   * @param version - the version read, for the compare-and-set (`undefined`: key absent)
+   * @param hasDialog - whether the stored record has an active dialog
+   */
+  constructor(
+    private readonly make: (loaded: Loaded<S>) => SessionRecord<S>,
+    public before: unknown,
+    readonly version: string | undefined,
+    readonly hasDialog: boolean,
+  ) {}
+
+  get record(): SessionRecord<S> {
+    if (this.made === undefined) this.made = this.make(this);
+    return this.made;
+  }
+
+  /** Whether the handlers looked at the record. */
+  get touched(): boolean {
+    return this.made !== undefined;
+  }
 }
 
-function loaded<S, C extends Context>(
-  value: unknown,
-  version: string | undefined,
-  key: string,
+/** A new session's record, and its snapshot as `before`. */
+function fresh<S, C extends Context>(
   config: ResolvedSessionOptions<S, C>,
   snapshot: (record: SessionRecord<S>) => unknown,
-): Loaded<S> {
-  const stored = toRecord<S>(value, key);
-  const record = stored ?? { data: config.initial() };
-  return { record, before: snapshot(record), version: stored === undefined ? undefined : version };
+): (loaded: Loaded<S>) => SessionRecord<S> {
+  return (loaded) => {
+    const record: SessionRecord<S> = { data: config.initial() };
+    loaded.before = snapshot(record);
+    return record;
+  };
 }
 
 /**
@@ -118,12 +142,19 @@ function inMemory<S, C extends Context>(
   config: ResolvedSessionOptions<S, C>,
 ): MaybePromise<void> {
   const entry = store.peekVersioned(key);
+  // Checked now, copied later: the stored value itself is what the copy is compared with.
+  const stored = entry === undefined ? undefined : toRecord<S>(entry.value, key);
   const session =
-    entry === undefined
-      ? loaded<S, C>(undefined, undefined, key, config, toJsonValue)
-      : // The stored value itself is what a new copy is compared with.
-        loaded<S, C>(toJsonValue(entry.value), entry.version, key, config, () => entry.value);
+    stored === undefined
+      ? new Loaded<S>(fresh(config, toJsonValue), undefined, undefined, false)
+      : new Loaded<S>(
+          () => toJsonValue(stored) as SessionRecord<S>,
+          stored,
+          entry?.version,
+          stored.dialog !== undefined,
+        );
   return andThen(around(ctx, next, session, config), () => {
+    if (!session.touched) return;
     const after = toJsonValue(session.record);
     if (jsonEqual(after, session.before)) return;
     if (!store.compareAndSetOwned(key, after, session.version, config.ttlMs)) {
@@ -166,16 +197,15 @@ async function handle<S, C extends Context>(
 ): Promise<void> {
   const versioned = isSessionStore(store);
   const read = versioned ? await store.getVersioned(key) : await store.get(key);
-  const session: Loaded<S> = versioned
-    ? loaded(
-        (read as Versioned | undefined)?.value,
-        (read as Versioned | undefined)?.version,
-        key,
-        config,
-        JSON.stringify,
-      )
-    : loaded(read, undefined, key, config, JSON.stringify);
+  const value = versioned ? (read as Versioned | undefined)?.value : read;
+  const version = versioned ? (read as Versioned | undefined)?.version : undefined;
+  const stored = toRecord<S>(value, key);
+  const session =
+    stored === undefined
+      ? new Loaded<S>(fresh(config, JSON.stringify), undefined, undefined, false)
+      : new Loaded<S>(() => stored, JSON.stringify(stored), version, stored.dialog !== undefined);
   await around(ctx, next, session, config);
+  if (!session.touched) return;
   const { record } = session;
   if (JSON.stringify(record) === session.before) return;
   if (!versioned) return store.set(key, record, config.ttlMs);
@@ -190,24 +220,30 @@ function around<S, C extends Context>(
   session: Loaded<S>,
   config: ResolvedSessionOptions<S, C>,
 ): MaybePromise<void> {
-  const { record } = session;
-  const binding = new Binding(record, ctx);
+  const binding = new Binding(session, ctx);
   // A dialog that timed out (or was unregistered) ends before the handlers see it.
-  if (record.dialog !== undefined) binding.dialog.expire(Date.now());
+  if (session.hasDialog) binding.dialog.expire(Date.now());
   ctx.sessionBinding = binding;
   if (config.history === 0) return next();
-  const stopRecording = recordTurns(ctx, record, config.history);
+  const stopRecording = recordTurns(ctx, session.record, config.history);
   return always(next, stopRecording);
 }
 
-/** What `ctx.session`, `ctx.history` and `ctx.dialog` read; the dialog controller is made on first use. */
+/**
+ * What `ctx.session`, `ctx.history` and `ctx.dialog` read: the record is copied from the
+ * store and the dialog controller made on first use.
+ */
 class Binding implements SessionBinding {
   private controller: DialogController | undefined;
 
   constructor(
-    readonly record: SessionRecord<unknown>,
+    private readonly loaded: { readonly record: SessionRecord<unknown> },
     private readonly ctx: Context,
   ) {}
+
+  get record(): SessionRecord<unknown> {
+    return this.loaded.record;
+  }
 
   get dialog(): DialogController {
     if (this.controller === undefined) {

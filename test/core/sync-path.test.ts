@@ -145,4 +145,46 @@ describe("the synchronous message path", () => {
     expect(replies.map((r) => r[0]?.text)).toEqual(["a", "a b", "a b c"]);
     await bot.stop();
   });
+
+  it("session(): an update that never looks at the session neither makes nor writes one", async () => {
+    type C = Context & SessionFlavor<{ count: number }>;
+    const bot = new Bot<C>();
+    let made = 0;
+    bot.use(
+      session({
+        initial: () => {
+          made++;
+          return { count: 0 };
+        },
+      }),
+    );
+    bot.command("ping", (ctx) => ctx.reply("pong"));
+    bot.on("message", (ctx) => ctx.reply(String(++ctx.session.count)));
+    const client = createTestClient(bot);
+    expect((await client.send("/ping"))[0]?.text).toBe("pong");
+    expect(made).toBe(0);
+    expect(await bot.store.get(client.session ?? "")).toBeUndefined();
+    expect(client.session).toBeTypeOf("string");
+    expect((await client.send("hi"))[0]?.text).toBe("1");
+    expect(made).toBe(1);
+    expect((await client.send("/ping"))[0]?.text).toBe("pong");
+    expect((await client.send("hi"))[0]?.text).toBe("2");
+    expect(made).toBe(1);
+    await bot.stop();
+  });
+
+  it("session(): a stored value that is not a session record fails the update even unread", async () => {
+    const bot = new Bot();
+    const caught: BotError[] = [];
+    bot.catch((err) => {
+      caught.push(err);
+    });
+    bot.use(session({ initial: () => ({}), getKey: () => "broken" }));
+    bot.on("message", (ctx) => ctx.reply("ok"));
+    await bot.store.set("broken", "not a record");
+    const client = createTestClient(bot);
+    expect((await client.send("x"))[0]).toMatchObject({ type: "error", code: "internal" });
+    expect(String(caught[0]?.error)).toMatch(/not a session record/);
+    await bot.stop();
+  });
 });
