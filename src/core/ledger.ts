@@ -73,6 +73,19 @@ export interface Ledger {
   settle(session: string, id: string, replySeqs: readonly number[]): MaybePromise<void>;
   /** Forgets a claim whose handling failed before it produced anything, so a retry runs it. */
   release(session: string, id: string): MaybePromise<void>;
+  /**
+   * Optional, only for ledgers whose claims expire (a lease, so that a message whose node
+   * died is taken over): extends a pending claim's lease while its handler runs. The bot
+   * calls it every third of {@link Ledger.claimLeaseMs} while a message's handling is
+   * asynchronous. It must leave a settled claim as it is, never create a claim, and keep
+   * the reply seqs recorded with the claim. A failure is logged and otherwise ignored.
+   */
+  renewClaim?(session: string, id: string): MaybePromise<void>;
+  /**
+   * Optional: how long a claim holds before it expires, in milliseconds. Sets how often the
+   * bot calls {@link Ledger.renewClaim} (every third of it; 10 000 when not given).
+   */
+  readonly claimLeaseMs?: number;
   /** The live (not expired) sessions owned by a user id. */
   sessionsOf(owner: string): MaybePromise<string[]>;
   /** Whether a session exists. */

@@ -68,6 +68,20 @@ end
 return 1
 `;
 
+/**
+ * KEYS: seen hash. ARGV: id, now, lease ms. Extends a pending claim ('p<deadline>', maybe
+ * followed by ',<seq>,…' of the replies recorded so far, which stay) to now + lease.
+ * Leaves a settled claim (a JSON array) alone and never creates one. Returns 1 if renewed.
+ */
+export const RENEW = `
+local v = redis.call('HGET', KEYS[1], ARGV[1])
+if not v then return 0 end
+local replied = string.match(v, '^p%d+(.*)$')
+if not replied or (replied ~= '' and string.sub(replied, 1, 1) ~= ',') then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], 'p' .. (tonumber(ARGV[2]) + tonumber(ARGV[3])) .. replied)
+return 1
+`;
+
 /** KEYS: seen hash. ARGV: id. Deletes a claim only while it is pending without replies. */
 export const RELEASE = `
 local v = redis.call('HGET', KEYS[1], ARGV[1])

@@ -9,7 +9,7 @@ import { SessionLostError } from "../core/errors.js";
 import { randomId } from "../core/id.js";
 import type { Claim, Ledger, OpenResult, OutboxEntry } from "../core/ledger.js";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.js";
-import { APPEND, CLAIM, MEMBERS, RELEASE, SETTLE } from "./ledger-scripts.js";
+import { APPEND, CLAIM, MEMBERS, RELEASE, RENEW, SETTLE } from "./ledger-scripts.js";
 
 /** Options of {@link RedisLedger}. */
 export interface RedisLedgerOptions {
@@ -21,8 +21,9 @@ export interface RedisLedgerOptions {
   /** Outbox, dedup and TTL limits (`outboxMessages`, `dedupWindow`, `sessionTtlMs`). */
   limits?: Partial<Pick<Limits, "outboxMessages" | "dedupWindow" | "sessionTtlMs">>;
   /**
-   * How long a claim on a message id holds while its handler runs. If the node handling it
-   * dies, a re-sent copy is handled by another node after this time.
+   * How long a claim on a message id holds unless renewed. The bot renews it every third of
+   * this while the message's handler runs, so only a claim whose node died (or stalled for
+   * this long) expires; a re-sent copy is then handled by another node.
    * @default 10000
    */
   claimLeaseMs?: number;
@@ -69,6 +70,11 @@ export class RedisLedger implements Ledger {
         throw new RangeError(`RedisLedger: ${name} must be a positive integer, got ${value}`);
       }
     }
+  }
+
+  /** How long a claim on a message id holds unless renewed (`claimLeaseMs`). */
+  get claimLeaseMs(): number {
+    return this.lease;
   }
 
   private key(kind: string, id: string): string {
@@ -166,6 +172,14 @@ export class RedisLedger implements Ledger {
 
   async settle(session: string, id: string, replySeqs: readonly number[]): Promise<void> {
     await this.redis.eval(SETTLE, 1, this.key("seen", session), id, JSON.stringify(replySeqs));
+  }
+
+  /**
+   * Extends the lease of a pending claim to `claimLeaseMs` from now, keeping the reply seqs
+   * recorded with it. A settled or missing claim is left as it is.
+   */
+  async renewClaim(session: string, id: string): Promise<void> {
+    await this.redis.eval(RENEW, 1, this.key("seen", session), id, Date.now(), this.lease);
   }
 
   async release(session: string, id: string): Promise<void> {

@@ -167,6 +167,70 @@ describe.skipIf(skipRedis)("RedisLedger specifics", () => {
     expect(await ledger.claim(session, "x")).toEqual(done);
   });
 
+  describe("renewClaim", () => {
+    const sleepUntil = (start: number, ms: number) =>
+      new Promise((r) => setTimeout(r, Math.max(0, start + ms - Date.now())));
+    const leased = (claimLeaseMs: number) => {
+      const redis = new Redis({ host: "127.0.0.1", port: 6379 });
+      clients.push(redis);
+      const prefix = `test:${Math.random().toString(36).slice(2)}:`;
+      return { redis, prefix, ledger: new RedisLedger(redis, { prefix, claimLeaseMs }) };
+    };
+
+    it("exposes its lease", () => {
+      expect(leased(1234).ledger.claimLeaseMs).toBe(1234);
+    });
+
+    it("keeps a renewed claim pending past its original deadline, until the new one", async () => {
+      const { ledger } = leased(300);
+      const { session } = await ledger.open({});
+      const start = Date.now();
+      expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
+      await sleepUntil(start, 200);
+      await ledger.renewClaim(session, "x");
+      // The original deadline (start + 300) has passed; the renewed one (≥ start + 500) has not.
+      await sleepUntil(start, 380);
+      expect(await ledger.claim(session, "x")).toEqual({ state: "pending" });
+      // Renewal is a lease, not a lock: without more renewals the claim expires again.
+      await sleepUntil(start, 600);
+      expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
+    });
+
+    it("leaves settled claims alone and never creates a claim", async () => {
+      const { ledger, redis, prefix } = leased(50);
+      const { session } = await ledger.open({});
+      expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
+      const reply = await ledger.append(session, encode("answer"), "x");
+      await ledger.settle(session, "x", [reply.seq]);
+      await ledger.renewClaim(session, "x");
+      expect(await redis.hget(`${prefix}seen:${session}`, "x")).toBe(`[${reply.seq}]`);
+      expect(await ledger.claim(session, "x")).toEqual({ state: "done", replies: [reply] });
+
+      await ledger.renewClaim(session, "ghost");
+      expect(await redis.hexists(`${prefix}seen:${session}`, "ghost")).toBe(0);
+      expect(await ledger.claim(session, "ghost")).toEqual({ state: "new" });
+    });
+
+    it("keeps the reply seqs recorded with the claim", async () => {
+      const { ledger } = leased(300);
+      const { session } = await ledger.open({});
+      const start = Date.now();
+      expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
+      const first = await ledger.append(session, encode("one"), "x");
+      const second = await ledger.append(session, encode("two"), "x");
+      await sleepUntil(start, 200);
+      await ledger.renewClaim(session, "x");
+      await sleepUntil(start, 380);
+      expect(await ledger.claim(session, "x")).toEqual({ state: "pending" });
+      // Its node "dies": after the renewed lease, the takeover replays both replies.
+      await sleepUntil(start, 600);
+      expect(await ledger.claim(session, "x")).toEqual({
+        state: "done",
+        replies: [first, second],
+      });
+    });
+  });
+
   it("rejects bad options", () => {
     const redis = {} as Redis;
     expect(() => new RedisLedger(redis, { claimLeaseMs: 0 })).toThrow(RangeError);
