@@ -21,6 +21,9 @@ import { UpdateSink } from "./update-sink.js";
 
 type State = "new" | "handshaking" | "ready" | "closed";
 
+/** The claim lease assumed for a ledger that renews claims but does not say how long they hold. */
+const DEFAULT_CLAIM_LEASE_MS = 10_000;
+
 /** A unit of a connection's work: a handshake, a message, the disconnect update. */
 type Task = () => unknown;
 
@@ -380,8 +383,11 @@ export class Peer<C extends Context> implements ConnectionListener {
   ): MaybePromise<void> {
     const id = frame.id as string;
     switch (claim.state) {
-      case "new":
-        return this.process(session, frame, arrived);
+      case "new": {
+        const handling = this.process(session, frame, arrived);
+        // Synchronous handling needs no renewal: no timer, no allocation on the hot path.
+        return isPending(handling) ? this.holdClaim(session, id, handling) : handling;
+      }
       case "pending":
         return this.waitForClaim(session, id).then(
           (found) =>
@@ -393,6 +399,38 @@ export class Peer<C extends Context> implements ConnectionListener {
         for (const entry of claim.replies) this.write(entry.frame);
         if (claim.replies.length === 0) this.write(encodeReceipt(id));
     }
+  }
+
+  /**
+   * Keeps the claim on `id` while its handling goes on asynchronously: a ledger whose claims
+   * expire (Redis) gets `renewClaim` every third of its lease, so a slow handler's message is
+   * not taken over and run again when the client re-sends it (maybe to another node). The
+   * renewal lasts as long as the handling, even if this connection closes meanwhile: the
+   * handler still runs and its replies still reach the outbox for the client's next resume.
+   */
+  private holdClaim(session: string, id: string, handling: Promise<void>): Promise<void> {
+    const { ledger, logger } = this.runtime.config;
+    if (ledger.renewClaim === undefined) return handling;
+    const failed = (error: unknown) => logger.warn?.("ledger claim renewal failed", { error });
+    const renew = () => {
+      try {
+        const done = ledger.renewClaim?.(session, id);
+        if (isThenable(done)) done.then(undefined, failed);
+      } catch (error) {
+        failed(error);
+      }
+    };
+    const leaseMs = ledger.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+    const timer = setInterval(renew, Math.max(1, Math.floor(leaseMs / 3)));
+    // A renewal never keeps a process alive by itself.
+    (timer as { unref?: () => void }).unref?.();
+    return handling.then(
+      () => clearInterval(timer),
+      (error: unknown) => {
+        clearInterval(timer);
+        throw error;
+      },
+    );
   }
 
   private claimFailed(error: unknown, id: string): void {
