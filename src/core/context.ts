@@ -148,6 +148,7 @@ export class Context {
     return this.stateBag;
   }
 
+  /** Replaces the per-update bag. */
   set state(value: Record<string, unknown>) {
     this.stateBag = value;
   }
