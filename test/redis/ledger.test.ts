@@ -130,13 +130,16 @@ ledgerSuite(
 );
 
 describe.skipIf(skipRedis)("RedisLedger specifics", () => {
-  it("lets another node take over a claim whose lease expired", async () => {
+  /** A ledger of its own (fresh key prefix) with a short claim lease. */
+  const leased = (claimLeaseMs: number) => {
     const redis = new Redis({ host: "127.0.0.1", port: 6379 });
     clients.push(redis);
-    const ledger = new RedisLedger(redis, {
-      prefix: `test:${Math.random().toString(36).slice(2)}:`,
-      claimLeaseMs: 50,
-    });
+    const prefix = `test:${Math.random().toString(36).slice(2)}:`;
+    return { redis, prefix, ledger: new RedisLedger(redis, { prefix, claimLeaseMs }) };
+  };
+
+  it("lets another node take over a claim whose lease expired", async () => {
+    const { ledger } = leased(50);
     const { session } = await ledger.open({});
     expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
     expect(await ledger.claim(session, "x")).toEqual({ state: "pending" });
@@ -145,12 +148,7 @@ describe.skipIf(skipRedis)("RedisLedger specifics", () => {
   });
 
   it("takes over the claim of a node that died after replying as done, with those replies", async () => {
-    const redis = new Redis({ host: "127.0.0.1", port: 6379 });
-    clients.push(redis);
-    const ledger = new RedisLedger(redis, {
-      prefix: `test:${Math.random().toString(36).slice(2)}:`,
-      claimLeaseMs: 50,
-    });
+    const { ledger } = leased(50);
     const { session } = await ledger.open({});
     expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
     // The handler replies twice, then its node dies before settle().
@@ -170,12 +168,6 @@ describe.skipIf(skipRedis)("RedisLedger specifics", () => {
   describe("renewClaim", () => {
     const sleepUntil = (start: number, ms: number) =>
       new Promise((r) => setTimeout(r, Math.max(0, start + ms - Date.now())));
-    const leased = (claimLeaseMs: number) => {
-      const redis = new Redis({ host: "127.0.0.1", port: 6379 });
-      clients.push(redis);
-      const prefix = `test:${Math.random().toString(36).slice(2)}:`;
-      return { redis, prefix, ledger: new RedisLedger(redis, { prefix, claimLeaseMs }) };
-    };
 
     it("exposes its lease", () => {
       expect(leased(1234).ledger.claimLeaseMs).toBe(1234);
