@@ -32,3 +32,24 @@ export async function skipWithoutRedis(what: string): Promise<boolean> {
   console.warn(`\n⚠ SKIPPED ${what}: no Redis on 127.0.0.1:6379 (start one to run these tests)\n`);
   return true;
 }
+
+/**
+ * Redis connections for one test file under a key prefix of its own: `client()` opens one,
+ * `cleanup()` deletes the prefix's keys and closes every connection (call it in afterAll).
+ */
+export function redisFixture(prefix: string) {
+  const clients: Redis[] = [];
+  return {
+    client(): Redis {
+      const client = new Redis({ host: "127.0.0.1", port: 6379 });
+      clients.push(client);
+      return client;
+    },
+    async cleanup(): Promise<void> {
+      const admin = new Redis({ host: "127.0.0.1", port: 6379 });
+      const keys = await admin.keys(`${prefix}*`);
+      if (keys.length > 0) await admin.del(...keys);
+      await Promise.all([...clients, admin].map((c) => c.quit()));
+    },
+  };
+}

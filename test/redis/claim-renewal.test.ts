@@ -1,26 +1,21 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { Bot, DEFAULT_LIMITS, MemoryLedger } from "../../src/index.js";
 import { RedisBroker, RedisLedger } from "../../src/redis/index.js";
 import { createTestClient } from "../../src/testing/index.js";
-import { skipWithoutRedis } from "../helpers/redis-available.js";
+import { redisFixture, skipWithoutRedis } from "../helpers/redis-available.js";
 import type { Frame } from "../helpers/ws-client.js";
 import { connect, start } from "../session/helpers.js";
 
 const skip = await skipWithoutRedis("claim renewal of slow handlers on Redis");
 const prefix = `claim-renewal:${randomUUID()}:`;
-const clients: Redis[] = [];
 const stops: Array<() => Promise<void>> = [];
 
 const LEASE_MS = 200;
 const HANDLER_MS = 600;
 
-function redisClient(): Redis {
-  const client = new Redis({ host: "127.0.0.1", port: 6379 });
-  clients.push(client);
-  return client;
-}
+const redis = redisFixture(prefix);
+const redisClient = () => redis.client();
 
 /** Handler runs across every node of a test, by message id. */
 let runs = new Map<string, number>();
@@ -53,11 +48,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  if (skip) return;
-  const cleanup = redisClient();
-  const keys = await cleanup.keys(`${prefix}*`);
-  if (keys.length > 0) await cleanup.del(...keys);
-  await Promise.all(clients.map((c) => c.quit()));
+  if (!skip) await redis.cleanup();
 });
 
 describe.skipIf(skip)("a handler slower than claimLeaseMs (RedisLedger)", () => {

@@ -1,9 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { Bot, type Context, type SessionFlavor, session, withHandshake } from "../../src/index.js";
 import { RedisStore } from "../../src/redis/index.js";
-import { skipWithoutRedis } from "../helpers/redis-available.js";
+import { redisFixture, skipWithoutRedis } from "../helpers/redis-available.js";
 import type { Frame } from "../helpers/ws-client.js";
 import { connect, start } from "../session/helpers.js";
 
@@ -11,14 +10,10 @@ type Ctx = Context & SessionFlavor<{ count: number }>;
 
 const skip = await skipWithoutRedis("session() across processes on Redis");
 const prefix = `botwire-test:${randomUUID()}:`;
-const clients: Redis[] = [];
 const stops: Array<() => Promise<void>> = [];
 
-function redisClient(): Redis {
-  const client = new Redis({ host: "127.0.0.1", port: 6379 });
-  clients.push(client);
-  return client;
-}
+const redis = redisFixture(prefix);
+const redisClient = () => redis.client();
 
 const login = withHandshake(
   (_ctx: Context, next: () => Promise<void>) => next(),
@@ -57,11 +52,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  if (skip) return;
-  const cleanup = redisClient();
-  const keys = await cleanup.keys(`${prefix}*`);
-  if (keys.length > 0) await cleanup.del(...keys);
-  await Promise.all(clients.map((c) => c.quit()));
+  if (!skip) await redis.cleanup();
 });
 
 describe.skipIf(skip)("session() on two bot processes sharing a RedisStore", () => {
