@@ -1,5 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterEach } from "vitest";
+import { Bot } from "../../src/index.js";
 
 /** Starts an http server on 127.0.0.1, port 0, and returns it with its base URLs. */
 export async function listen(server: Server = createServer()): Promise<{
@@ -20,4 +22,23 @@ export async function listen(server: Server = createServer()): Promise<{
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Work to undo after each test of the calling file, last registered first: push a function
+ * onto the returned list (closing a server, a bot, a client).
+ */
+export function cleanupAfterEach(): Array<() => Promise<unknown> | unknown> {
+  const cleanups: Array<() => Promise<unknown> | unknown> = [];
+  afterEach(async () => {
+    for (const fn of cleanups.splice(0).reverse()) await fn();
+  });
+  return cleanups;
+}
+
+/** A bot that answers every message with `echo: <text>`. */
+export function echoBot(): Bot {
+  const bot = new Bot();
+  bot.on("message", (ctx) => ctx.reply(`echo: ${ctx.text}`));
+  return bot;
 }

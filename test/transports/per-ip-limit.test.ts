@@ -1,24 +1,15 @@
 import { createServer, get, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Bot } from "../../src/index.js";
 import { AddressCounts, addressOf } from "../../src/transports/ws/addresses.js";
 import { type ServeOptions, serve } from "../../src/transports/ws/index.js";
 import { resolveServeOptions } from "../../src/transports/ws/options.js";
-import { listen } from "../helpers/servers.js";
+import { cleanupAfterEach, echoBot, listen } from "../helpers/servers.js";
 import { until } from "../helpers/until.js";
 import { RawClient } from "../helpers/ws-client.js";
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-function echoBot(): Bot {
-  const bot = new Bot();
-  bot.on("message", (ctx) => ctx.reply(`echo: ${ctx.text}`));
-  return bot;
-}
+const cleanups = cleanupAfterEach();
 
 async function onPort(options: Omit<ServeOptions, "port" | "host" | "server" | "noServer">) {
   const handle = serve(echoBot(), { port: 0, host: "127.0.0.1", ...options });

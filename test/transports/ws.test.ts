@@ -1,23 +1,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import { Bot } from "../../src/index.js";
 import { type ServeHandle, serve } from "../../src/transports/ws/index.js";
-import { listen } from "../helpers/servers.js";
+import { cleanupAfterEach, echoBot, listen } from "../helpers/servers.js";
 import { until } from "../helpers/until.js";
 import { RawClient } from "../helpers/ws-client.js";
 
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-afterEach(async () => {
-  for (const fn of cleanups.splice(0).reverse()) await fn();
-});
-
-function echoBot(): Bot {
-  const bot = new Bot();
-  bot.on("message", (ctx) => ctx.reply(`echo: ${ctx.text}`));
-  return bot;
-}
+const cleanups = cleanupAfterEach();
 
 async function onPort(
   bot: Bot,
