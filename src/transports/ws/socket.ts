@@ -17,25 +17,52 @@ function clampReason(reason: string): string {
 }
 
 /** TCP sockets corked in this tick; all are uncorked together once it ends. */
-const corked: Duplex[] = [];
+let corked: Duplex[] = [];
 
 function uncorkAll(): void {
-  for (const socket of corked) socket.uncork();
-  corked.length = 0;
+  // Swapped out first: one failing socket must not leave the list (and every later socket) stuck.
+  const sockets = corked;
+  corked = [];
+  for (const socket of sockets) {
+    try {
+      socket.uncork();
+    } catch {
+      // A socket that cannot flush is closing; its own error and close events follow.
+    }
+  }
+}
+
+/**
+ * Most bytes held back on one socket: corked bytes count in `bufferedAmount`, so a burst held
+ * any longer would look like a slow reader — and a loop of awaited sends can keep a tick
+ * going for a long time (each `await` of an already-fulfilled reply is a microtask).
+ */
+const MAX_BATCH_BYTES = 64 * 1024;
+
+/** The TCP socket under a `ws` socket (`ws` keeps it in `_socket`). */
+function tcpOf(socket: WebSocket): Duplex | undefined {
+  const tcp = (socket as unknown as { _socket?: Duplex })._socket;
+  return tcp !== undefined && typeof tcp.cork === "function" ? tcp : undefined;
 }
 
 /**
  * Holds a socket's writes until the end of the current tick, so that everything sent to it
  * meanwhile — the replies to several frames that arrived in one read, a reply and a push —
- * leaves in one `writev` system call instead of one each. On a busy server the system calls
- * of sending are the largest single cost per message. `ws` keeps its TCP socket in
- * `_socket`; if a version ever does not, writes simply go out one by one.
+ * leaves in one `writev` system call instead of one each (up to `MAX_BATCH_BYTES`). On a
+ * busy server the system calls of sending are the largest single cost per message. If a
+ * `ws` version ever hides its TCP socket, writes simply go out one by one.
  */
-function batchWrites(socket: WebSocket): void {
-  const tcp = (socket as unknown as { _socket?: Duplex })._socket;
-  if (tcp === undefined || tcp.writableCorked > 0 || typeof tcp.cork !== "function") return;
-  tcp.cork();
-  if (corked.push(tcp) === 1) process.nextTick(uncorkAll);
+function sendBatched(socket: WebSocket, frame: string): void {
+  const tcp = tcpOf(socket);
+  if (tcp !== undefined && tcp.writableCorked === 0) {
+    tcp.cork();
+    if (corked.push(tcp) === 1) process.nextTick(uncorkAll);
+  }
+  socket.send(frame);
+  // Our cork is the only one left after ws's own balanced cork/uncork around the frame.
+  if (tcp !== undefined && tcp.writableCorked > 0 && tcp.writableLength >= MAX_BATCH_BYTES) {
+    tcp.uncork(); // uncorkAll's later uncork of it is a no-op
+  }
 }
 
 /** How long a closing socket may take to answer our close frame before it is destroyed. */
@@ -65,9 +92,7 @@ class WsConnection implements Connection {
 
   send(frame: string): void {
     const socket = this.socket;
-    if (socket.readyState !== socket.OPEN) return;
-    batchWrites(socket);
-    socket.send(frame);
+    if (socket.readyState === socket.OPEN) sendBatched(socket, frame);
   }
 
   close(code: number, reason: string): void {
