@@ -52,6 +52,9 @@ export class Runtime<C extends Context> implements TransportHost {
   private readonly node = randomId(8);
   private readonly subscriptions = new Map<string, BrokerListener>();
   private handlerCache: MiddlewareFn<C> | undefined;
+  /** Whether `push` is running, and the session, entry pairs pushed meanwhile (flat). */
+  private pushing = false;
+  private readonly pushQueue: Array<string | OutboxEntry> = [];
 
   constructor(readonly config: RuntimeConfig<C>) {}
 
@@ -117,8 +120,31 @@ export class Runtime<C extends Context> implements TransportHost {
       );
   }
 
-  /** Pushes an outbox entry to the live peers of a session on this node. */
+  /**
+   * Pushes an outbox entry to the live peers of a session on this node. Not re-entrant: a
+   * write can synchronously make a client send a frame that is handled at once and pushes a
+   * later entry; that one waits until every peer has this one, or a peer that had not got
+   * this one yet would skip it as older than what it already sent.
+   */
   push(session: string, entry: OutboxEntry): void {
+    const queued = this.pushQueue;
+    if (this.pushing) {
+      queued.push(session, entry);
+      return;
+    }
+    this.pushing = true;
+    try {
+      this.pushNow(session, entry);
+      for (let i = 0; i < queued.length; i += 2) {
+        this.pushNow(queued[i] as string, queued[i + 1] as OutboxEntry);
+      }
+    } finally {
+      queued.length = 0;
+      this.pushing = false;
+    }
+  }
+
+  private pushNow(session: string, entry: OutboxEntry): void {
     const peers = this.live.get(session);
     if (peers === undefined) return;
     for (const peer of peers) peer.push(entry);

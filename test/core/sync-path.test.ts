@@ -187,4 +187,61 @@ describe("the synchronous message path", () => {
     expect(String(caught[0]?.error)).toMatch(/not a session record/);
     await bot.stop();
   });
+
+  it("a client that answers a push synchronously makes no other connection skip a seq", async () => {
+    const bot = new Bot();
+    bot.on("message", (ctx) => ctx.reply(`echo ${ctx.text}`));
+    type Host = Parameters<Parameters<typeof bot.start>[0]["listen"]>[0];
+    let host: Host | undefined;
+    await bot.start({
+      listen(h) {
+        host = h;
+      },
+      close() {},
+    });
+    // Two connections of one session, held in memory; A answers "echo from-b" at once,
+    // from inside the write (as an in-process peer or a synchronous listener would).
+    const got: Record<
+      string,
+      Array<{ type: string; seq?: number; text?: string; session?: string }>
+    > = { a: [], b: [] };
+    const open = (name: "a" | "b", react?: (frame: { text?: string }) => void) => {
+      const listener = host?.open({
+        id: name,
+        info: { remoteAddress: "127.0.0.1", origin: undefined, headers: {} },
+        bufferedAmount: 0,
+        send(raw) {
+          const frame = JSON.parse(raw);
+          got[name]?.push(frame);
+          react?.(frame);
+        },
+        close() {},
+      });
+      if (listener === undefined) throw new Error("bot not started");
+      return listener;
+    };
+    let answered = false;
+    const a = open("a", (frame) => {
+      if (frame.text !== "echo from-b" || answered) return;
+      answered = true;
+      a.message('{"type":"message","id":"a1","text":"from-a"}');
+    });
+    a.message('{"type":"hello"}');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const session = got.a?.[0]?.session;
+    const b = open("b");
+    b.message(JSON.stringify({ type: "hello", session }));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    b.message('{"type":"message","id":"b1","text":"from-b"}');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const messages = (name: "a" | "b") =>
+      got[name]?.filter((f) => f.type === "message").map((f) => [f.seq, f.text]);
+    const expected = [
+      [1, "echo from-b"],
+      [2, "echo from-a"],
+    ];
+    expect(messages("a")).toEqual(expected);
+    expect(messages("b")).toEqual(expected);
+    await bot.stop();
+  });
 });
