@@ -54,8 +54,9 @@ export class MemoryLedger implements Ledger {
   /** Bytes in all outboxes together, bounded by `ledgerBytes`. */
   private totalBytes = 0;
   /**
-   * The session `find` answered last: one message asks for the same session three or four
-   * times in a row (claim, append, settle), and each LRU lookup with a TTL costs a clock read.
+   * The session looked up last. `claim` and `append` go through the LRU, which refreshes the
+   * session's age and recency once per message; `settle`, `release` and `ack`, which follow
+   * for the same session, reuse this instead of reading the clock again.
    */
   private lastId: string | undefined;
   private lastRecord: SessionRecord | undefined;
@@ -244,8 +245,9 @@ export class MemoryLedger implements Ledger {
     this.lastRecord = undefined;
   }
 
+  /** The record for a write that starts a message's work: through the LRU, which keeps it fresh. */
   private record(session: string): SessionRecord {
-    const record = this.find(session);
+    const record = this.load(session);
     if (record === undefined) throw new SessionLostError(session);
     return record;
   }

@@ -43,6 +43,19 @@ describe("MemoryLedger pins connected sessions", () => {
     expect(() => ledger.append(session, () => "x")).toThrow(/session/i);
   });
 
+  it("a session kept busy stays alive past its TTL, though no other session is used", async () => {
+    const ledger = new MemoryLedger({ ...DEFAULT_LIMITS, sessionTtlMs: 200 });
+    const { session } = ledger.open({});
+    for (let i = 0; i < 10; i++) {
+      expect(ledger.claim(session, `m${i}`).state).toBe("new");
+      ledger.append(session, encode(`reply ${i}`));
+      ledger.settle(session, `m${i}`, [i + 1]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    // 500 ms after it was opened, 50 ms after its last use.
+    expect(ledger.open({ session, lastSeq: 10 }).resumed).toBe(true);
+  });
+
   it("does not evict a pinned session under byte pressure, and lets it go once unpinned", () => {
     const ledger = new MemoryLedger({ ...DEFAULT_LIMITS, ledgerBytes: 20_000 });
     const big = "x".repeat(1000);
