@@ -13,17 +13,24 @@
  * unwrapped, non-finite numbers become `null`, `undefined`, functions and symbols are left
  * out of objects (and become `null` in arrays), only own enumerable string keys are kept.
  * Returns `undefined` where `JSON.stringify` would. Throws a `TypeError` for a BigInt or a
- * circular structure, as `JSON.stringify` does (and for nesting deeper than 1000 levels).
+ * circular structure, as `JSON.stringify` does.
  */
 export function toJsonValue(value: unknown): unknown {
   return copy(value, "", 0, true);
 }
 
 /**
- * Nesting beyond this is taken for a cycle: cheaper than keeping the chain of ancestors, and
- * no session needs a thousand levels.
+ * Below this nesting the copy hands over to `JSON.stringify` + `JSON.parse`: cheaper than
+ * keeping the chain of ancestors to detect a cycle (which the round trip reports with the
+ * usual TypeError), and no session nests this deep.
  */
-const MAX_DEPTH = 1000;
+const TEXT_DEPTH = 200;
+
+/** The JSON round trip of `value` as the property `key` of its holder (for `toJSON(key)`). */
+function viaText(value: unknown, key: string): unknown {
+  const holder = JSON.parse(JSON.stringify({ [key]: value })) as Record<string, unknown>;
+  return holder[key];
+}
 
 function copy(value: unknown, key: string, depth: number, callToJSON: boolean): unknown {
   switch (typeof value) {
@@ -42,21 +49,24 @@ function copy(value: unknown, key: string, depth: number, callToJSON: boolean): 
       }
       throw new TypeError("Do not know how to serialize a BigInt");
     }
+    case "function": {
+      const toJSON = (value as { toJSON?: unknown }).toJSON;
+      if (callToJSON && typeof toJSON === "function") {
+        return copy(toJSON.call(value, key), key, depth, false);
+      }
+      return undefined;
+    }
     default:
-      return undefined; // undefined, function, symbol
+      return undefined; // undefined, symbol
   }
 }
 
 function copyObject(value: object, key: string, depth: number, callToJSON: boolean): unknown {
-  if (depth >= MAX_DEPTH) {
-    throw new TypeError(
-      `Converting circular structure to JSON (or one nested deeper than ${MAX_DEPTH} levels)`,
-    );
-  }
   if (callToJSON) {
     const toJSON = (value as { toJSON?: unknown }).toJSON;
     if (typeof toJSON === "function") return copy(toJSON.call(value, key), key, depth, false);
   }
+  if (depth >= TEXT_DEPTH) return viaText(value, key);
   if (Array.isArray(value)) {
     const array = new Array<unknown>(value.length);
     for (let i = 0; i < value.length; i++) {

@@ -62,6 +62,24 @@ describe("toJsonValue", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("handles deep nesting and functions with toJSON as the round trip does", () => {
+    let deep: unknown = { leaf: [1, Number.NaN, undefined] };
+    for (let i = 0; i < 1500; i++) deep = i % 2 ? { next: deep } : [deep];
+    expect(toJsonValue(deep)).toStrictEqual(viaText(deep));
+    const fn = Object.assign(() => 1, { toJSON: (key: string) => `fn at ${key}` });
+    expect(toJsonValue({ fn, list: [fn] })).toStrictEqual(viaText({ fn, list: [fn] }));
+    // A cycle deep down is still a TypeError.
+    const ring: Record<string, unknown> = {};
+    let node = ring;
+    for (let i = 0; i < 300; i++) {
+      const child: Record<string, unknown> = {};
+      node.child = child;
+      node = child;
+    }
+    node.back = ring;
+    expect(() => toJsonValue(ring)).toThrow(TypeError);
+  });
+
   it("makes a deep copy that shares nothing with its input", () => {
     const input = { a: { b: [1, { c: 2 }] } };
     const copy = toJsonValue(input) as typeof input;
