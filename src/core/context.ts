@@ -107,8 +107,8 @@ export class Context {
   user: unknown;
   /** True when this connection resumed an earlier session. */
   readonly resumed: boolean;
-  /** The bag behind `state`, made on first use (most updates never touch it). */
-  private stateBag: Record<string, unknown> | undefined;
+  /** A per-update bag for middleware to pass values down the chain. */
+  state: Record<string, unknown> = {};
   /** Set by `command()`: the parsed command. */
   command: CommandMatch | undefined;
   /** Set by `hears()`: the match of the text against the trigger. */
@@ -140,17 +140,6 @@ export class Context {
     this.resumed = init.resumed;
     this.sink = init.sink;
     this.services = init.services;
-  }
-
-  /** A per-update bag for middleware to pass values down the chain. */
-  get state(): Record<string, unknown> {
-    if (this.stateBag === undefined) this.stateBag = {};
-    return this.stateBag;
-  }
-
-  /** Replaces the per-update bag. */
-  set state(value: Record<string, unknown>) {
-    this.stateBag = value;
   }
 
   /**

@@ -28,6 +28,38 @@ function toStored(value: unknown, method: string): unknown {
   return stored;
 }
 
+let peekStored: (store: MemoryStore, key: string) => Readonly<Entry> | undefined;
+let compareAndSetStoredImpl: (
+  store: MemoryStore,
+  key: string,
+  value: unknown,
+  version: string | undefined,
+  ttlMs: number | undefined,
+) => boolean;
+
+/**
+ * @internal The value stored under `key` and its version, not copied: the caller must
+ * neither change nor keep it (`session()` copies it for the handlers and compares the result
+ * against it). Not a method, so that it is not part of MemoryStore's public API.
+ */
+export function peekVersioned(store: MemoryStore, key: string): Readonly<Entry> | undefined {
+  return peekStored(store, key);
+}
+
+/**
+ * @internal `compareAndSet` for a value that already is a private JSON value of the caller's
+ * (from `toJsonValue`), which the store takes over instead of copying.
+ */
+export function compareAndSetOwned(
+  store: MemoryStore,
+  key: string,
+  value: unknown,
+  version: string | undefined,
+  ttlMs: number | undefined,
+): boolean {
+  return compareAndSetStoredImpl(store, key, value, version, ttlMs);
+}
+
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /**
@@ -135,37 +167,23 @@ export class MemoryStore implements AtomicStore, SessionStore {
     return true;
   }
 
-  /**
-   * @internal The stored value under `key` and its version, not copied: the caller must
-   * neither change nor keep it (`session()` copies it for the handlers, and compares the
-   * result against it).
-   */
-  peekVersioned(key: string): Readonly<Entry> | undefined {
-    return this.entries.get(key);
-  }
-
-  /**
-   * @internal `compareAndSet` for a value that already is a private JSON value of the
-   * caller's (from `toJsonValue`), which the store takes over instead of copying.
-   */
-  compareAndSetOwned(
-    key: string,
-    value: unknown,
-    version: string | undefined,
-    ttlMs: number | undefined,
-  ): boolean {
-    checkTtl(ttlMs, "compareAndSet");
-    // peek: the read that precedes this already counted as a use for the LRU.
-    const current = this.entries.peek(key);
-    if (current?.version !== version) return false;
-    if (current !== undefined && ttlMs === undefined && current.ttl === 0) {
-      // No expiry before or after: update in place and spare the LRU a set.
-      current.value = value;
-      current.version = this.nextVersion();
-    } else {
-      this.write(key, value, ttlMs);
-    }
-    return true;
+  static {
+    // The unshared accessors session() uses, given to this module only (not public API).
+    peekStored = (store, key) => store.entries.get(key);
+    compareAndSetStoredImpl = (store, key, value, version, ttlMs) => {
+      checkTtl(ttlMs, "compareAndSet");
+      // peek: the read that precedes this already counted as a use for the LRU.
+      const current = store.entries.peek(key);
+      if (current?.version !== version) return false;
+      if (current !== undefined && ttlMs === undefined && current.ttl === 0) {
+        // No expiry before or after: update in place and spare the LRU a set.
+        current.value = value;
+        current.version = store.nextVersion();
+      } else {
+        store.write(key, value, ttlMs);
+      }
+      return true;
+    };
   }
 
   /** Takes the lease on `key` if it is free or expired. */

@@ -11,7 +11,7 @@ import { DialogController } from "../dialog/control.js";
 import { SessionConflictError } from "./errors.js";
 import { jsonEqual, toJsonValue } from "./json-value.js";
 import { acquireLease, type Lease } from "./lease.js";
-import { MemoryStore } from "./memory-store.js";
+import { compareAndSetOwned, MemoryStore, peekVersioned } from "./memory-store.js";
 import { KeyedMutex } from "./mutex.js";
 import { type ResolvedSessionOptions, resolveSessionOptions } from "./options.js";
 import { isSessionStore, type Store, type Versioned } from "./store.js";
@@ -141,7 +141,7 @@ function inMemory<S, C extends Context>(
   key: string,
   config: ResolvedSessionOptions<S, C>,
 ): MaybePromise<void> {
-  const entry = store.peekVersioned(key);
+  const entry = peekVersioned(store, key);
   // Checked now, copied later: the stored value itself is what the copy is compared with.
   const stored = entry === undefined ? undefined : toRecord<S>(entry.value, key);
   const session =
@@ -157,7 +157,7 @@ function inMemory<S, C extends Context>(
     if (!session.touched) return;
     const after = toJsonValue(session.record);
     if (jsonEqual(after, session.before)) return;
-    if (!store.compareAndSetOwned(key, after, session.version, config.ttlMs)) {
+    if (!compareAndSetOwned(store, key, after, session.version, config.ttlMs)) {
       throw new SessionConflictError(key);
     }
   });
