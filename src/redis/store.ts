@@ -19,6 +19,12 @@ export interface RedisStoreOptions {
    * @default "botwire:"
    */
   prefix?: string;
+  /**
+   * For the ledger this store makes when given to `new Bot({ store })`: how long a claim on
+   * a client message id holds unless renewed (see `RedisLedgerOptions.claimLeaseMs`).
+   * @default 10000
+   */
+  claimLeaseMs?: number;
 }
 
 function ttlArg(ttlMs: number | undefined, method: string): string {
@@ -56,6 +62,7 @@ function encode(value: unknown, method: string): string {
  */
 export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
   private readonly prefix: string;
+  private readonly claimLeaseMs: number | undefined;
 
   /**
    * @param redis - an ioredis client (not in subscriber mode); the store does not close it
@@ -72,6 +79,13 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
     if (typeof prefix !== "string")
       throw new TypeError("RedisStore: options.prefix must be a string");
     this.prefix = prefix;
+    const lease = options.claimLeaseMs;
+    if (lease !== undefined && !(Number.isInteger(lease) && lease > 0)) {
+      throw new RangeError(
+        `RedisStore: options.claimLeaseMs must be a positive whole number of ms, got ${lease}`,
+      );
+    }
+    this.claimLeaseMs = lease;
   }
 
   /**
@@ -80,7 +94,11 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
    * @param limits - the bot's limits (outbox size, dedup window, session TTL)
    */
   createLedger(limits: Limits): Ledger {
-    return new RedisLedger(this.redis, { prefix: this.prefix, limits });
+    return new RedisLedger(this.redis, {
+      prefix: this.prefix,
+      limits,
+      ...(this.claimLeaseMs !== undefined && { claimLeaseMs: this.claimLeaseMs }),
+    });
   }
 
   private kv(key: string): string {

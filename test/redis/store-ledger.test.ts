@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { Bot } from "../../src/index.js";
+import { Bot, DEFAULT_LIMITS } from "../../src/index.js";
 import { RedisBroker, RedisLedger, RedisStore } from "../../src/redis/index.js";
 import { skipWithoutRedis } from "../helpers/redis-available.js";
 import { connect, start } from "../session/helpers.js";
@@ -45,5 +45,17 @@ describe.skipIf(skip)("new Bot({ store: new RedisStore(redis) })", () => {
     await second.close();
     await a.close();
     await b.close();
+  });
+});
+
+describe("RedisStore options for its ledger", () => {
+  it("passes claimLeaseMs on to the ledger it makes, and checks it", () => {
+    const redis = new Redis({ lazyConnect: true });
+    clients.push(redis);
+    const ledger = new RedisStore(redis, { claimLeaseMs: 1234 }).createLedger(DEFAULT_LIMITS);
+    expect(ledger.claimLeaseMs).toBe(1234);
+    expect(new RedisStore(redis).createLedger(DEFAULT_LIMITS).claimLeaseMs).toBe(10_000);
+    expect(() => new RedisStore(redis, { claimLeaseMs: 0 })).toThrow(RangeError);
+    expect(() => new RedisStore(redis, { claimLeaseMs: 1.5 })).toThrow(/claimLeaseMs/);
   });
 });
