@@ -24,6 +24,18 @@ function record(client: BotClient) {
   return { messages, opens };
 }
 
+/** A bot whose ledger records every ack it is given. */
+function ackRecordingBot() {
+  const acks: number[] = [];
+  class SpyLedger extends MemoryLedger {
+    override ack(session: string, seq: number) {
+      acks.push(seq);
+      return super.ack(session, seq);
+    }
+  }
+  return { acks, bot: new Bot({ ledger: new SpyLedger(DEFAULT_LIMITS) }) };
+}
+
 describe("BotClient delivery guarantees (real server)", () => {
   it("delivers messages queued offline once the server is back on the same port", async () => {
     const handled: string[] = [];
@@ -200,14 +212,7 @@ describe("BotClient delivery guarantees (real server)", () => {
   });
 
   it("acks cumulatively in batches, and flushes the last ack on close()", async () => {
-    const acks: number[] = [];
-    class SpyLedger extends MemoryLedger {
-      override ack(session: string, seq: number) {
-        acks.push(seq);
-        return super.ack(session, seq);
-      }
-    }
-    const bot = new Bot({ ledger: new SpyLedger(DEFAULT_LIMITS) });
+    const { acks, bot } = ackRecordingBot();
     const served = await serveBot(bot);
     cleanup.push(() => served.stop());
     const client = new BotClient(served.url, { ...fast, ackEvery: 3, ackDelayMs: 60_000 });
@@ -223,14 +228,7 @@ describe("BotClient delivery guarantees (real server)", () => {
   });
 
   it("acks after ackDelayMs when fewer than ackEvery messages arrived", async () => {
-    const acks: number[] = [];
-    class SpyLedger extends MemoryLedger {
-      override ack(session: string, seq: number) {
-        acks.push(seq);
-        return super.ack(session, seq);
-      }
-    }
-    const bot = new Bot({ ledger: new SpyLedger(DEFAULT_LIMITS) });
+    const { acks, bot } = ackRecordingBot();
     const served = await serveBot(bot);
     cleanup.push(() => served.stop());
     const client = new BotClient(served.url, { ...fast, ackEvery: 100, ackDelayMs: 5 });
