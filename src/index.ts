@@ -5,8 +5,8 @@
  * `serve` from `botwire/ws`, test it with `createTestClient` from `botwire/testing`.
  * @module
  */
-export { Bot, type BotOptions, type Recipient } from "./core/bot.js";
-export { type Broker, type BrokerListener, MemoryBroker } from "./core/broker.js";
+export { Bot, type BotOptions, type Recipient } from "./bot/bot.js";
+export { Composer } from "./bot/composer.js";
 export {
   compose,
   flatten,
@@ -16,7 +16,6 @@ export {
   type NextFunction,
   type Predicate,
 } from "./core/compose.js";
-export { Composer } from "./core/composer.js";
 export {
   Context,
   type ContextConnection,
@@ -28,7 +27,6 @@ export {
   BotError,
   ClientError,
   type ClientErrorOptions,
-  SessionLostError,
 } from "./core/errors.js";
 export type {
   BotEvents,
@@ -43,17 +41,8 @@ export {
   HandshakeRejection,
   withHandshake,
 } from "./core/handshake.js";
-export {
-  type Claim,
-  isLedgerFactory,
-  type Ledger,
-  type LedgerFactory,
-  type OpenResult,
-  type OutboxEntry,
-} from "./core/ledger.js";
 export { DEFAULT_LIMITS, type Limits } from "./core/limits.js";
 export type { Logger } from "./core/logger.js";
-export { type LedgerLimits, MemoryLedger } from "./core/memory-ledger.js";
 export type {
   Connection,
   ConnectionInfo,
@@ -62,7 +51,6 @@ export type {
   Transport,
   TransportHost,
 } from "./core/transport.js";
-export type { MaybePromise } from "./core/types.js";
 export type { DialogControl, DialogFlavor, DialogOptions, DialogStep } from "./dialog/types.js";
 export * from "./middleware/index.js";
 // The wire protocol's public surface: codes, frame types and schemas (for writing other
@@ -73,9 +61,27 @@ export type { CommandMatch } from "./router/command.js";
 export * from "./router/intent/index.js";
 export { isCommand, isUpdate, matchesText, type Trigger } from "./router/predicates.js";
 export { SessionConflictError, SessionLockTimeoutError } from "./session/errors.js";
-export { MemoryStore, type MemoryStoreOptions } from "./session/memory-store.js";
 export { defaultSessionKey } from "./session/options.js";
 export { session } from "./session/session.js";
+export type {
+  SessionFlavor,
+  SessionLockOptions,
+  SessionOptions,
+  Turn,
+} from "./session/types.js";
+export { type Broker, type BrokerListener, MemoryBroker } from "./storage/broker.js";
+export { SessionLostError } from "./storage/errors.js";
+export {
+  type Claim,
+  isLedgerFactory,
+  type Ledger,
+  type LedgerFactory,
+  type OpenResult,
+  type OutboxEntry,
+} from "./storage/ledger.js";
+export type { LedgerLimits } from "./storage/ledger-limits.js";
+export { MemoryLedger } from "./storage/memory-ledger.js";
+export { MemoryStore, type MemoryStoreOptions } from "./storage/memory-store.js";
 export {
   type AtomicStore,
   type Counter,
@@ -84,10 +90,5 @@ export {
   type SessionStore,
   type Store,
   type Versioned,
-} from "./session/store.js";
-export type {
-  SessionFlavor,
-  SessionLockOptions,
-  SessionOptions,
-  Turn,
-} from "./session/types.js";
+} from "./storage/store.js";
+export type { MaybePromise } from "./util/types.js";

@@ -2,8 +2,8 @@
  * The middleware engine: a few plain functions, no classes.
  * @module
  */
-import { fulfilledVoid, isPending } from "./maybe.js";
-import type { MaybePromise } from "./types.js";
+import { fulfilledVoid, isPending } from "../util/maybe.js";
+import type { MaybePromise } from "../util/types.js";
 
 /** Calls the rest of the chain. Resolves when everything after this middleware has finished. */
 export type NextFunction = () => Promise<void>;

@@ -3,13 +3,11 @@
  * @module
  */
 
-import type { DialogDefinition } from "../dialog/types.js";
 import type { MessageFrame, OutgoingMessage } from "../protocol/frames.js";
-import type { CommandMatch } from "../router/command.js";
-import type { Store } from "../session/store.js";
-import { fulfilled } from "./maybe.js";
+import type { Store } from "../storage/store.js";
+import { fulfilled } from "../util/maybe.js";
+import { isThenable, type MaybePromise } from "../util/types.js";
 import type { ConnectionInfo } from "./transport.js";
-import { isThenable, type MaybePromise } from "./types.js";
 
 /** The kinds of update that run the middleware chain. */
 export type UpdateKind = "message" | "connect" | "disconnect";
@@ -22,6 +20,16 @@ export interface ContextConnection extends ConnectionInfo {
 
 /** What `ctx.reply` and `ctx.send` accept: a text, or a text and/or data. */
 export type Reply = string | OutgoingMessage;
+
+/** A parsed command, available as `ctx.command` in a `command()` handler. */
+export interface CommandMatch {
+  /** The command name without the slash, e.g. `"echo"`. */
+  name: string;
+  /** Everything after the name, trimmed; `""` when there is nothing. */
+  args: string;
+  /** `args` split on whitespace; `[]` when there is nothing. */
+  argv: string[];
+}
 
 /** A recognised intent, set on `ctx.intent` by `bot.intent(...)`. */
 export interface IntentMatch {
@@ -52,6 +60,13 @@ function checkRoom(room: unknown): string {
 export interface SessionBinding {
   record: { data: unknown; history?: unknown[] };
   dialog: unknown;
+}
+
+/** @internal A registered dialog. */
+export interface DialogDefinition {
+  readonly name: string;
+  readonly steps: readonly ((ctx: Context) => unknown)[];
+  readonly timeoutMs: number | undefined;
 }
 
 /** @internal Bot-wide services a context reaches: the bot's store and its dialogs. */

@@ -4,8 +4,9 @@
  * `use()` finds it, so `bot.use(auth(...))` is all a user writes.
  * @module
  */
+
+import type { MaybePromise } from "../util/types.js";
 import type { ConnectionInfo } from "./transport.js";
-import type { MaybePromise } from "./types.js";
 
 /** What a handshake hook sees and may decide. */
 export interface Handshake {

@@ -1,10 +1,11 @@
 /**
- * Protocol limits with their defaults, and the per-connection flood guard.
+ * Protocol limits with their defaults.
  * @module
  */
+import type { LedgerLimits } from "../storage/ledger-limits.js";
 
 /** Limits that protect the server. All are on by default and generous enough for real chat. */
-export interface Limits {
+export interface Limits extends LedgerLimits {
   /**
    * Longest message `text`, in characters; longer ones get `too_large`.
    * @default 8192
@@ -54,37 +55,6 @@ export interface Limits {
    * @default 10000
    */
   helloTimeoutMs: number;
-  /**
-   * Bot messages kept per session for replay until acknowledged.
-   * @default 1000
-   */
-  outboxMessages: number;
-  /**
-   * Bytes of bot messages kept per session for replay until acknowledged.
-   * @default 1048576 (1 MiB)
-   */
-  outboxBytes: number;
-  /**
-   * How long an unacknowledged bot message is kept for replay.
-   * @default 86400000 (24 h)
-   */
-  outboxAgeMs: number;
-  /**
-   * Bytes of outbox all sessions of the in-memory ledger may hold together; beyond it the
-   * least recently used sessions are forgotten (their clients get a fresh session).
-   * @default 268435456 (256 MiB)
-   */
-  ledgerBytes: number;
-  /**
-   * Client message ids remembered per session for deduplication.
-   * @default 1000
-   */
-  dedupWindow: number;
-  /**
-   * How long an idle protocol session can still be resumed.
-   * @default 86400000 (24 h)
-   */
-  sessionTtlMs: number;
 }
 
 /** The default {@link Limits}. */
@@ -115,57 +85,4 @@ export function resolveLimits(partial: Partial<Limits> | undefined): Limits {
     }
   }
   return limits;
-}
-
-/** A token bucket: `take()` is true while tokens remain; refills continuously. */
-export class TokenBucket {
-  private tokens: number;
-  private last: number;
-
-  /**
-   * @param rate - tokens added per second
-   * @param capacity - most tokens held at once
-   */
-  constructor(
-    private readonly rate: number,
-    private readonly capacity: number,
-    now = Date.now(),
-  ) {
-    this.tokens = capacity;
-    this.last = now;
-  }
-
-  /** Takes one token; returns 0 on success or the milliseconds until one is available. */
-  take(now = Date.now()): number {
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) * this.rate) / 1000);
-    this.last = now;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return 0;
-    }
-    return ((1 - this.tokens) * 1000) / this.rate;
-  }
-}
-
-/** Counts violations in a sliding window; `add()` is true once the limit is exceeded. */
-export class ViolationCounter {
-  private readonly times: number[] = [];
-
-  /**
-   * @param max - violations tolerated within the window
-   * @param windowMs - the window length
-   */
-  constructor(
-    private readonly max: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** Records one violation; returns true when there were more than `max` in the window. */
-  add(now = Date.now()): boolean {
-    this.times.push(now);
-    while (this.times.length > 0 && (this.times[0] as number) <= now - this.windowMs) {
-      this.times.shift();
-    }
-    return this.times.length > this.max;
-  }
 }

@@ -5,7 +5,7 @@
  * the bot answers with a {@link ConnectionListener} that the transport feeds.
  * @module
  */
-import type { MaybePromise } from "./types.js";
+import type { MaybePromise } from "../util/types.js";
 
 /** What is known about the peer of a connection when it opened. */
 export interface ConnectionInfo {

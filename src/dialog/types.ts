@@ -2,7 +2,9 @@
  * Dialog types: steps, options, the `ctx.dialog` control and the state kept in the session.
  * @module
  */
-import type { Context } from "../core/context.js";
+import type { DialogDefinition } from "../core/context.js";
+
+export type { DialogDefinition };
 
 /** One step of a dialog: a handler for the message that arrives while the step is current. */
 export type DialogStep<C> = (ctx: C) => unknown;
@@ -54,13 +56,6 @@ export interface DialogControl<T extends object = Record<string, unknown>> {
 export interface DialogFlavor<T extends object> {
   /** Controls the dialog whose state has type `T`. */
   readonly dialog: DialogControl<T>;
-}
-
-/** @internal A registered dialog. */
-export interface DialogDefinition {
-  readonly name: string;
-  readonly steps: readonly DialogStep<Context>[];
-  readonly timeoutMs: number | undefined;
 }
 
 /** @internal The active dialog as stored in the session record. */

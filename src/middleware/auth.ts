@@ -7,8 +7,8 @@ import type { Context } from "../core/context.js";
 import { ClientError } from "../core/errors.js";
 import { HandshakeRejection, withHandshake } from "../core/handshake.js";
 import type { ConnectionInfo } from "../core/transport.js";
-import type { MaybePromise } from "../core/types.js";
 import { CloseCode } from "../protocol/codes.js";
+import type { MaybePromise } from "../util/types.js";
 
 /**
  * Checks a token and returns the user it belongs to, or `undefined` (or `null`) to refuse.

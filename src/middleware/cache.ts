@@ -6,7 +6,7 @@ import { LRUCache } from "lru-cache";
 import type { MiddlewareFn } from "../core/compose.js";
 import type { Context } from "../core/context.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
-import type { Store } from "../session/store.js";
+import type { Store } from "../storage/store.js";
 import { defaultCacheKey } from "./cache-key.js";
 import { PERSONAL_PROPERTIES, trackReads } from "./read-tracker.js";
 

@@ -3,7 +3,7 @@
  * @module
  */
 import { LRUCache } from "lru-cache";
-import type { AtomicStore, Counter } from "../session/store.js";
+import type { AtomicStore, Counter } from "../storage/store.js";
 
 interface Window {
   count: number;

@@ -7,7 +7,7 @@ import type { Context } from "../core/context.js";
 import { ClientError } from "../core/errors.js";
 import { ownerOf } from "../core/handshake.js";
 import { CloseCode } from "../protocol/codes.js";
-import { type AtomicStore, isAtomicStore } from "../session/store.js";
+import { type AtomicStore, isAtomicStore } from "../storage/store.js";
 import { LocalCounters } from "./local-counters.js";
 
 /** Who shares a limit: each connection, each user, or a key you compute (`undefined` = no limit). */

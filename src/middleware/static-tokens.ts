@@ -3,8 +3,9 @@
  * accounts), compared in constant time.
  * @module
  */
+
+import { safeCompare } from "../util/safe-compare.js";
 import type { VerifyFn } from "./auth.js";
-import { safeCompare } from "./safe-compare.js";
 
 /**
  * Builds a `verify` function for {@link auth} from a fixed table of tokens. Every token is

@@ -3,7 +3,7 @@
  * @module
  */
 import type { Redis } from "ioredis";
-import type { Broker, BrokerListener } from "../core/broker.js";
+import type { Broker, BrokerListener } from "../storage/broker.js";
 
 /** Options of {@link RedisBroker}. */
 export interface RedisBrokerOptions {

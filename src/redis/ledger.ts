@@ -5,10 +5,10 @@
  */
 
 import type { Redis } from "ioredis";
-import { SessionLostError } from "../core/errors.js";
-import { randomId } from "../core/id.js";
-import type { Claim, Ledger, OpenResult, OutboxEntry } from "../core/ledger.js";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.js";
+import { SessionLostError } from "../storage/errors.js";
+import type { Claim, Ledger, OpenResult, OutboxEntry } from "../storage/ledger.js";
+import { randomId } from "../util/id.js";
 import { APPEND, CLAIM, MEMBERS, RELEASE, RENEW, SETTLE } from "./ledger-scripts.js";
 
 /** Options of {@link RedisLedger}. */

@@ -4,10 +4,10 @@
  * @module
  */
 import type { Redis } from "ioredis";
-import { randomId } from "../core/id.js";
-import type { Ledger, LedgerFactory } from "../core/ledger.js";
-import type { Limits } from "../core/limits.js";
-import type { AtomicStore, Counter, SessionStore, Versioned } from "../session/store.js";
+import type { Ledger, LedgerFactory } from "../storage/ledger.js";
+import type { LedgerLimits } from "../storage/ledger-limits.js";
+import type { AtomicStore, Counter, SessionStore, Versioned } from "../storage/store.js";
+import { randomId } from "../util/id.js";
 import { RedisLedger } from "./ledger.js";
 import { COMPARE_AND_SET, INCREMENT, RENEW, SET, UNLOCK } from "./store-scripts.js";
 
@@ -93,7 +93,7 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
    * so protocol state (outbox, dedup ids, rooms) is shared by every node too.
    * @param limits - the bot's limits (outbox size, dedup window, session TTL)
    */
-  createLedger(limits: Limits): Ledger {
+  createLedger(limits: LedgerLimits): Ledger {
     return new RedisLedger(this.redis, {
       prefix: this.prefix,
       limits,

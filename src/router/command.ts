@@ -2,16 +2,9 @@
  * Command parsing: `/name args…` → `{ name, args, argv }`.
  * @module
  */
+import type { CommandMatch } from "../core/context.js";
 
-/** A parsed command, available as `ctx.command` in a `command()` handler. */
-export interface CommandMatch {
-  /** The command name without the slash, e.g. `"echo"`. */
-  name: string;
-  /** Everything after the name, trimmed; `""` when there is nothing. */
-  args: string;
-  /** `args` split on whitespace; `[]` when there is nothing. */
-  argv: string[];
-}
+export type { CommandMatch } from "../core/context.js";
 
 const NAME = /^[A-Za-z0-9_]{1,32}$/;
 

@@ -2,8 +2,9 @@
  * A held cross-process lock: acquired with backoff, renewed while held, released at the end.
  * @module
  */
+
+import type { SessionStore } from "../storage/store.js";
 import { SessionLockTimeoutError } from "./errors.js";
-import type { SessionStore } from "./store.js";
 
 /** @internal Timing of the cross-process session lock. */
 export interface LeaseTiming {

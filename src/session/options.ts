@@ -4,9 +4,9 @@
  */
 import type { Context } from "../core/context.js";
 import { ownerOf } from "../core/handshake.js";
-import type { MaybePromise } from "../core/types.js";
+import { assertStore, type Store } from "../storage/store.js";
+import type { MaybePromise } from "../util/types.js";
 import type { LeaseTiming } from "./lease.js";
-import { assertStore, type Store } from "./store.js";
 import type { SessionOptions } from "./types.js";
 
 /** @internal The options of `session()` with defaults applied. */

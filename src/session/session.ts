@@ -5,16 +5,16 @@
  */
 import type { MiddlewareFn, NextFunction } from "../core/compose.js";
 import type { Context, SessionBinding } from "../core/context.js";
-import { always, andThen } from "../core/maybe.js";
-import { isThenable, type MaybePromise } from "../core/types.js";
 import { DialogController } from "../dialog/control.js";
+import { compareAndSetOwned, MemoryStore, peekVersioned } from "../storage/memory-store.js";
+import { isSessionStore, type Store, type Versioned } from "../storage/store.js";
+import { jsonEqual, toJsonValue } from "../util/json-value.js";
+import { always, andThen } from "../util/maybe.js";
+import { isThenable, type MaybePromise } from "../util/types.js";
 import { SessionConflictError } from "./errors.js";
-import { jsonEqual, toJsonValue } from "./json-value.js";
 import { acquireLease, type Lease } from "./lease.js";
-import { compareAndSetOwned, MemoryStore, peekVersioned } from "./memory-store.js";
 import { KeyedMutex } from "./mutex.js";
 import { type ResolvedSessionOptions, resolveSessionOptions } from "./options.js";
-import { isSessionStore, type Store, type Versioned } from "./store.js";
 import type { SessionOptions, SessionRecord, Turn } from "./types.js";
 
 /**

@@ -3,9 +3,9 @@
  * @module
  */
 import type { Context } from "../core/context.js";
-import type { MaybePromise } from "../core/types.js";
 import type { DialogControl, DialogRecord } from "../dialog/types.js";
-import type { Store } from "./store.js";
+import type { Store } from "../storage/store.js";
+import type { MaybePromise } from "../util/types.js";
 
 /** One turn of the conversation, as kept in `ctx.history`. */
 export interface Turn {

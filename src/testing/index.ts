@@ -10,8 +10,12 @@
  * @module
  */
 
-export { runStoreSuite, type StoreSuiteOptions } from "../session/store-suite.js";
-export { type MemoryConnection, type MemoryPeer, MemoryTransport } from "./memory-transport.js";
+export { runStoreSuite, type StoreSuiteOptions } from "../storage/store-suite.js";
+export {
+  type MemoryConnection,
+  type MemoryPeer,
+  MemoryTransport,
+} from "../transports/memory/transport.js";
 export {
   type CloseInfo,
   createTestClient,

@@ -2,12 +2,12 @@
  * `createTestClient(bot)`: talk to a bot in memory, the way a real client would.
  * @module
  */
-import type { Bot } from "../core/bot.js";
+import type { Bot } from "../bot/bot.js";
 import type { Context } from "../core/context.js";
 import type { HandledEvent } from "../core/events.js";
 import type { ErrorCode } from "../protocol/codes.js";
 import type { ServerFrame, ServerMessageFrame } from "../protocol/frames.js";
-import { MemoryTransport } from "./memory-transport.js";
+import { MemoryTransport } from "../transports/memory/transport.js";
 
 /**
  * A frame answering a message: a bot message (`type: "message"`) or an error

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IdWindow } from "../../src/core/id-window.js";
+import { IdWindow } from "../../src/storage/id-window.js";
 
 /** The plain model: a Map of ids plus a ring of slots, as the ledger had before. */
 class Model {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMITS } from "../../src/core/limits.js";
-import { MemoryLedger } from "../../src/core/memory-ledger.js";
+import { MemoryLedger } from "../../src/storage/memory-ledger.js";
 
 // The dedup window evicts the oldest remembered id. MemoryLedger keeps a live iterator for
 // that instead of calling `seen.keys()` per claim; this checks it against the plain model.

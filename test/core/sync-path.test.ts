@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { always, andThen, fulfilled, fulfilledVoid, isPending } from "../../src/core/maybe.js";
 import { Bot, type BotError, type Context, type SessionFlavor, session } from "../../src/index.js";
 import { createTestClient } from "../../src/testing/index.js";
+import { always, andThen, fulfilled, fulfilledVoid, isPending } from "../../src/util/maybe.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

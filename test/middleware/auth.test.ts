@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from "vitest";
 import { auth, Bot, type Context, safeCompare, staticTokens } from "../../src/index.js";
-import * as compare from "../../src/middleware/safe-compare.js";
 import { createTestClient } from "../../src/testing/index.js";
+import * as compare from "../../src/util/safe-compare.js";
 
-vi.mock("../../src/middleware/safe-compare.js", { spy: true });
+vi.mock("../../src/util/safe-compare.js", { spy: true });
 
 type User = { id: string; name: string };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { jsonEqual, toJsonValue } from "../../src/session/json-value.js";
+import { jsonEqual, toJsonValue } from "../../src/util/json-value.js";
 
 const viaText = (value: unknown) => {
   const text = JSON.stringify(value);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MemoryStore } from "../../src/session/memory-store.js";
+import { MemoryStore } from "../../src/storage/memory-store.js";
 
 // MemoryStore keeps leases in a Map with expiry times (not an LRUCache); these pin down the
 // lease semantics the session middleware relies on.

@@ -5,7 +5,7 @@
  */
 import type { MiddlewareFn } from "../../core/compose.js";
 import type { Context, IntentMatch } from "../../core/context.js";
-import type { MaybePromise } from "../../core/types.js";
+import type { MaybePromise } from "../../util/types.js";
 import { IntentRecognizer } from "./recognizer.js";
 
 /** An external recognizer (an NLU service, a model): the best intent for a text, or none. */

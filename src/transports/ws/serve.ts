@@ -5,7 +5,7 @@
 import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import type { Bot } from "../../core/bot.js";
+import type { Bot } from "../../bot/bot.js";
 import type { Context } from "../../core/context.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import { WsTransport } from "./transport.js";

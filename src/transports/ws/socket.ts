@@ -6,8 +6,8 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
-import { localId } from "../../core/id.js";
 import type { Connection, ConnectionInfo, ConnectionListener } from "../../core/transport.js";
+import { localId } from "../../util/id.js";
 
 /** A WebSocket close reason may be at most 123 bytes (RFC 6455 §5.5). */
 function clampReason(reason: string): string {

@@ -3,7 +3,7 @@
  * are required; the atomic ones make guarantees across processes possible.
  * @module
  */
-import type { MaybePromise } from "../core/types.js";
+import type { MaybePromise } from "../util/types.js";
 
 /**
  * A key-value store with optional expiry. Values are JSON-compatible; implementations

@@ -2,7 +2,7 @@
  * The cases of the store conformance suite, as plain async functions that throw on failure.
  * @module
  */
-import { randomId } from "../core/id.js";
+import { randomId } from "../util/id.js";
 import type { AtomicStore, SessionStore, Store } from "./store.js";
 
 function fail(message: string): never {

@@ -3,17 +3,18 @@
  * `ctx.leave` do. Internal.
  * @module
  */
+
+import type { Context, ContextSink } from "../core/context.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
-import type { Context, ContextSink } from "./context.js";
-import { andThen } from "./maybe.js";
-import type { Runtime } from "./runtime.js";
-import type { MaybePromise } from "./types.js";
+import { andThen } from "../util/maybe.js";
+import type { MaybePromise } from "../util/types.js";
+import type { PeerHost } from "./host.js";
 
 /** Where one update's context sends: the session's outbox. Records the seqs of replies. */
 export class UpdateSink<C extends Context> implements ContextSink {
   constructor(
-    private readonly runtime: Runtime<C>,
+    private readonly host: PeerHost<C>,
     private readonly session: string,
     private readonly replyTo: string | undefined,
     private readonly replySeqs: number[] | undefined,
@@ -22,9 +23,9 @@ export class UpdateSink<C extends Context> implements ContextSink {
   deliver(body: OutgoingMessage, to: string | undefined): MaybePromise<number> {
     const encode = (s: number) => encodeMessage(s, body, to);
     if (to === undefined || to !== this.replyTo || this.replySeqs === undefined) {
-      return this.runtime.deliver(this.session, encode);
+      return this.host.deliver(this.session, encode);
     }
-    const seq = this.runtime.deliver(this.session, encode, to);
+    const seq = this.host.deliver(this.session, encode, to);
     const replySeqs = this.replySeqs;
     return andThen(seq, (value) => {
       replySeqs.push(value);
@@ -33,10 +34,10 @@ export class UpdateSink<C extends Context> implements ContextSink {
   }
 
   async join(room: string): Promise<void> {
-    await this.runtime.config.ledger.join(this.session, room);
+    await this.host.config.ledger.join(this.session, room);
   }
 
   async leave(room: string): Promise<void> {
-    await this.runtime.config.ledger.leave(this.session, room);
+    await this.host.config.ledger.leave(this.session, room);
   }
 }

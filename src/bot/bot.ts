@@ -4,25 +4,25 @@
  * @module
  */
 import { EventEmitter } from "eventemitter3";
+import { Hub } from "../connection/hub.js";
+import { type Context, type Reply, toOutgoing } from "../core/context.js";
+import { BotError } from "../core/errors.js";
+import type { BotEvents } from "../core/events.js";
+import { type Limits, resolveLimits } from "../core/limits.js";
+import type { Logger } from "../core/logger.js";
+import { silentLogger } from "../core/logger.js";
+import type { Transport } from "../core/transport.js";
 import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
 import { type RecognizerFn, withIntents } from "../router/intent/predicate.js";
-import { MemoryStore } from "../session/memory-store.js";
-import { assertStore, type Store } from "../session/store.js";
-import type { Broker } from "./broker.js";
+import type { Broker } from "../storage/broker.js";
+import { isLedgerFactory, type Ledger } from "../storage/ledger.js";
+import { MemoryLedger } from "../storage/memory-ledger.js";
+import { MemoryStore } from "../storage/memory-store.js";
+import { assertStore, type Store } from "../storage/store.js";
+import type { MaybePromise } from "../util/types.js";
 import { Composer } from "./composer.js";
-import { type Context, type Reply, toOutgoing } from "./context.js";
-import { BotError } from "./errors.js";
-import type { BotEvents } from "./events.js";
-import { isLedgerFactory, type Ledger } from "./ledger.js";
-import { type Limits, resolveLimits } from "./limits.js";
-import type { Logger } from "./logger.js";
-import { silentLogger } from "./logger.js";
-import { MemoryLedger } from "./memory-ledger.js";
-import { Runtime } from "./runtime.js";
-import type { Transport } from "./transport.js";
-import type { MaybePromise } from "./types.js";
 
 /** Options of {@link Bot}. Every one is optional. */
 export interface BotOptions {
@@ -106,7 +106,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   /** The store given as `options.store` (else a `MemoryStore`), the default of `session()`. */
   readonly store: Store;
   private errorHandler: (error: BotError<C>) => unknown;
-  private readonly runtime: Runtime<C>;
+  private readonly hub: Hub<C>;
   private readonly transports = new Set<Transport>();
   private state: LifeState = "stopped";
   private stopping: Promise<void> | undefined;
@@ -126,7 +126,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       threshold: checkThreshold(options.intentThreshold),
     };
     this.errorHandler = (error) => this.logger.error?.(error.message, { error: error.error });
-    this.runtime = new Runtime<C>({
+    this.hub = new Hub<C>({
       ledger:
         options.ledger ??
         (isLedgerFactory(this.store)
@@ -151,7 +151,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   /** How many connections are open across all transports. */
   get connectionCount(): number {
-    return this.runtime.peers.size;
+    return this.hub.peers.size;
   }
 
   /**
@@ -173,13 +173,13 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     if (this.state === "stopping") await this.stopping;
     if (this.transports.has(transport)) return;
     if (this.state === "stopped") {
-      this.runtime.reset();
+      this.hub.reset();
       this.state = "running";
       this.events.emit("start");
     }
     this.transports.add(transport);
     try {
-      await transport.listen(this.runtime);
+      await transport.listen(this.hub);
     } catch (error) {
       this.transports.delete(transport);
       if (this.transports.size === 0) this.state = "stopped";
@@ -211,7 +211,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     await Promise.allSettled(
       transports.map((t) => t.close(CloseCode.GoingAway, "server shutting down")),
     );
-    await this.runtime.idle();
+    await this.hub.idle();
     this.state = "stopped";
     this.events.emit("stop");
   }
@@ -223,7 +223,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
    */
   async sendTo(recipient: Recipient, message: Reply): Promise<number> {
     const body = toOutgoing(message);
-    const { ledger } = this.runtime.config;
+    const { ledger } = this.hub.config;
     let sessions: string[];
     if ("session" in recipient) {
       sessions = (await ledger.has(recipient.session)) ? [recipient.session] : [];
@@ -250,7 +250,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       throw new TypeError("broadcast(room, message): room must be a non-empty string");
     }
     const body = toOutgoing(message);
-    return this.deliverAll(await this.runtime.config.ledger.members(room), body);
+    return this.deliverAll(await this.hub.config.ledger.members(room), body);
   }
 
   /** Queues one pushed message (no `replyTo`) for each session; resolves with their count. */
@@ -258,7 +258,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     const encode = (seq: number) => encodeMessage(seq, body);
     const queued = sessions.map((session) => {
       try {
-        return this.runtime.deliver(session, encode);
+        return this.hub.deliver(session, encode);
       } catch (error) {
         // Reported after the others are queued: one lost session must not stop the rest.
         return Promise.reject(error);

@@ -15,10 +15,13 @@ export function randomId(bytes = 16): string {
 }
 
 let counter = 0;
-const prefix = randomId(4);
+// Made on first use: workerd refuses randomness at import time ("Disallowed operation
+// called within global scope"), and no module of the core does work when it is imported.
+let prefix: string | undefined;
 
 /** A short id that is unique within this process (not secret): for connection ids. */
 export function localId(): string {
+  prefix ??= randomId(4);
   counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
   return `${prefix}-${counter.toString(36)}`;
 }

@@ -4,7 +4,7 @@
  * no test framework into the package.
  * @module
  */
-import type { MaybePromise } from "../core/types.js";
+import type { MaybePromise } from "../util/types.js";
 import { isAtomicStore, isSessionStore, type Store } from "./store.js";
 import { atomicCases, basicCases, lockingCases } from "./store-suite-cases.js";
 

@@ -3,11 +3,6 @@
  * @module
  */
 
-import { defineDialog } from "../dialog/define.js";
-import { dialogRouter } from "../dialog/router.js";
-import type { DialogDefinition, DialogFlavor, DialogOptions, DialogStep } from "../dialog/types.js";
-import { checkIntent, type IntentExamples, isIntent } from "../router/intent/predicate.js";
-import { isCommand, isUpdate, matchesText, type Trigger } from "../router/predicates.js";
 import {
   compose,
   flatten,
@@ -15,9 +10,14 @@ import {
   type MiddlewareFn,
   type MiddlewareObj,
   type Predicate,
-} from "./compose.js";
-import type { Context, UpdateKind } from "./context.js";
-import { type HandshakeHook, handshakeOf } from "./handshake.js";
+} from "../core/compose.js";
+import type { Context, UpdateKind } from "../core/context.js";
+import { type HandshakeHook, handshakeOf } from "../core/handshake.js";
+import { defineDialog } from "../dialog/define.js";
+import { dialogRouter } from "../dialog/router.js";
+import type { DialogDefinition, DialogFlavor, DialogOptions, DialogStep } from "../dialog/types.js";
+import { checkIntent, type IntentExamples, isIntent } from "../router/intent/predicate.js";
+import { isCommand, isUpdate, matchesText, type Trigger } from "../router/predicates.js";
 
 /**
  * A tree of middleware with routing helpers. Every routing verb (`on`, `command`,

@@ -3,8 +3,8 @@
  * @module
  */
 import { LRUCache } from "lru-cache";
-import { localId } from "../core/id.js";
-import { toJsonValue } from "./json-value.js";
+import { localId } from "../util/id.js";
+import { toJsonValue } from "../util/json-value.js";
 import type { AtomicStore, Counter, SessionStore, Versioned } from "./store.js";
 
 interface Entry {

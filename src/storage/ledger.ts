@@ -4,8 +4,9 @@
  * The default lives in memory; a shared store (Redis) provides one for many nodes.
  * @module
  */
-import type { Limits } from "./limits.js";
-import type { MaybePromise } from "./types.js";
+
+import type { MaybePromise } from "../util/types.js";
+import type { LedgerLimits } from "./ledger-limits.js";
 
 /** A bot message kept for replay: its seq and its encoded frame. */
 export interface OutboxEntry {
@@ -114,7 +115,7 @@ export interface Ledger {
  */
 export interface LedgerFactory {
   /** Creates a ledger that keeps its data in this store, with the bot's limits. */
-  createLedger(limits: Limits): Ledger;
+  createLedger(limits: LedgerLimits): Ledger;
 }
 
 /** True when `value` has a `createLedger` method. */

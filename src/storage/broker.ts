@@ -4,7 +4,7 @@
  * no broker; many nodes share one (`RedisBroker` from `botwire/redis`).
  * @module
  */
-import type { MaybePromise } from "./types.js";
+import type { MaybePromise } from "../util/types.js";
 
 /** A handler for messages on a broker channel. */
 export type BrokerListener = (payload: string) => void;

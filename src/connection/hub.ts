@@ -1,62 +1,50 @@
 /**
- * The runtime shared by all connections of a bot: the ledger, the live connections of
- * each session, error reporting and in-flight tracking. Internal.
+ * The hub shared by all connections of a bot: it opens a peer per connection, knows the live
+ * peers of each session, fans outbox entries out to them (and through the broker to other
+ * nodes), and tracks work in flight so a stopping bot can wait for it. Internal.
  * @module
  */
-import type { EventEmitter } from "eventemitter3";
-import type { Broker, BrokerListener } from "./broker.js";
-import type { MiddlewareFn } from "./compose.js";
-import type { Context, ContextServices } from "./context.js";
-import type { BotEvents } from "./events.js";
-import type { HandshakeHook } from "./handshake.js";
-import { randomId } from "./id.js";
-import type { Ledger, OutboxEntry } from "./ledger.js";
-import type { Limits } from "./limits.js";
-import type { Logger } from "./logger.js";
-import { Peer } from "./peer.js";
+
+import type { MiddlewareFn } from "../core/compose.js";
+import type { Context } from "../core/context.js";
+import type { BotEvents } from "../core/events.js";
+import type { HandshakeHook } from "../core/handshake.js";
 import type {
   Connection,
   ConnectionListener,
   ConnectionOptions,
   TransportHost,
-} from "./transport.js";
-import { isThenable, type MaybePromise } from "./types.js";
-
-/** Everything a {@link Peer} needs from its bot. */
-export interface RuntimeConfig<C extends Context> {
-  ledger: Ledger;
-  /** Carries outbox entries to other nodes; `undefined` for a single node. */
-  broker: Broker | undefined;
-  limits: Limits;
-  logger: Logger;
-  events: EventEmitter<BotEvents<C>>;
-  exposeErrors: boolean;
-  handler: () => MiddlewareFn<C>;
-  hooks: () => HandshakeHook[];
-  report: (error: unknown, ctx: C) => Promise<void>;
-  /** The bot's store and dialog registry, handed to every context. */
-  services: ContextServices;
-}
+} from "../core/transport.js";
+import type { BrokerListener } from "../storage/broker.js";
+import type { OutboxEntry } from "../storage/ledger.js";
+import { randomId } from "../util/id.js";
+import { isThenable, type MaybePromise } from "../util/types.js";
+import type { HostConfig, LivePeer, PeerHost } from "./host.js";
+import { Peer } from "./peer.js";
 
 /** Connects transports to peers and routes outbox entries to the live connections of a session. */
-export class Runtime<C extends Context> implements TransportHost {
+export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
   /** Live peers per session id on this node. */
-  private readonly live = new Map<string, Set<Peer<C>>>();
+  private readonly live = new Map<string, Set<LivePeer>>();
   private readonly inflight = new Set<Promise<unknown>>();
   /** Open peers, for counting and shutdown. */
-  readonly peers = new Set<Peer<C>>();
+  readonly peers = new Set<LivePeer>();
   /** Closed peers whose queued work (messages, the disconnect update) is still running. */
-  private readonly draining = new Set<Peer<C>>();
+  private readonly draining = new Set<LivePeer>();
   private hookCache: HandshakeHook[] | undefined;
-  /** Identifies this node's own publications, which it already delivered locally. */
-  private readonly node = randomId(8);
+  /**
+   * Identifies this node's own publications, which it already delivered locally. Made on
+   * first use, not at construction: some runtimes (workerd) refuse randomness at import
+   * time, where a bot is usually constructed.
+   */
+  private nodeId: string | undefined;
   private readonly subscriptions = new Map<string, BrokerListener>();
   private handlerCache: MiddlewareFn<C> | undefined;
   /** Whether `push` is running, and the session, entry pairs pushed meanwhile (flat). */
   private pushing = false;
   private readonly pushQueue: Array<string | OutboxEntry> = [];
 
-  constructor(readonly config: RuntimeConfig<C>) {}
+  constructor(readonly config: HostConfig<C>) {}
 
   open(connection: Connection, options?: ConnectionOptions): ConnectionListener {
     const peer = new Peer(
@@ -66,6 +54,11 @@ export class Runtime<C extends Context> implements TransportHost {
     );
     this.peers.add(peer);
     return peer;
+  }
+
+  private node(): string {
+    this.nodeId ??= randomId(8);
+    return this.nodeId;
   }
 
   /** The composed middleware (computed once per start). */
@@ -107,7 +100,7 @@ export class Runtime<C extends Context> implements TransportHost {
     this.push(session, entry);
     const broker = this.config.broker;
     if (broker === undefined) return entry.seq;
-    const payload = JSON.stringify({ n: this.node, s: entry.seq, f: entry.frame });
+    const payload = JSON.stringify({ n: this.node(), s: entry.seq, f: entry.frame });
     return Promise.resolve()
       .then(() => broker.publish(`s:${session}`, payload))
       .then(
@@ -154,10 +147,10 @@ export class Runtime<C extends Context> implements TransportHost {
    * Registers a peer as live for a session (before its welcome, so nothing slips by).
    * With a broker, resolves once this node is subscribed to the session's channel.
    */
-  async attach(session: string, peer: Peer<C>): Promise<void> {
+  async attach(session: string, peer: LivePeer): Promise<void> {
     let peers = this.live.get(session);
     if (peers === undefined) {
-      peers = new Set<Peer<C>>();
+      peers = new Set<LivePeer>();
       this.live.set(session, peers);
       this.config.ledger.pin?.(session);
     }
@@ -170,7 +163,7 @@ export class Runtime<C extends Context> implements TransportHost {
   }
 
   /** Removes a peer from a session's live set. */
-  detach(session: string, peer: Peer<C>): void {
+  detach(session: string, peer: LivePeer): void {
     const peers = this.live.get(session);
     if (peers === undefined) return;
     peers.delete(peer);
@@ -192,20 +185,24 @@ export class Runtime<C extends Context> implements TransportHost {
     } catch {
       return;
     }
-    if (message.n === this.node || typeof message.s !== "number" || typeof message.f !== "string") {
+    if (
+      message.n === this.node() ||
+      typeof message.s !== "number" ||
+      typeof message.f !== "string"
+    ) {
       return;
     }
     this.push(session, { seq: message.s, frame: message.f });
   }
 
   /** Removes a closed peer. */
-  forget(peer: Peer<C>): void {
+  forget(peer: LivePeer): void {
     this.peers.delete(peer);
     if (peer.busy) this.draining.add(peer);
   }
 
   /** A closed peer finished its last task. */
-  drained(peer: Peer<C>): void {
+  drained(peer: LivePeer): void {
     this.draining.delete(peer);
   }
 

@@ -3,14 +3,15 @@
  * synchronously. For tests and for embedding a bot in the same process as its client.
  * @module
  */
-import { localId } from "../core/id.js";
+
 import type {
   Connection,
   ConnectionInfo,
   ConnectionListener,
   Transport,
   TransportHost,
-} from "../core/transport.js";
+} from "../../core/transport.js";
+import { localId } from "../../util/id.js";
 
 /** The client side of an in-memory connection. */
 export interface MemoryPeer {

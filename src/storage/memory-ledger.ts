@@ -4,11 +4,11 @@
  */
 
 import { LRUCache } from "lru-cache";
+import { randomId } from "../util/id.js";
 import { SessionLostError } from "./errors.js";
-import { randomId } from "./id.js";
 import { IdWindow } from "./id-window.js";
 import type { Claim, Ledger, OpenResult, OutboxEntry } from "./ledger.js";
-import type { Limits } from "./limits.js";
+import type { LedgerLimits } from "./ledger-limits.js";
 
 interface Entry extends OutboxEntry {
   at: number;
@@ -33,12 +33,6 @@ function toEntry(entry: Entry): OutboxEntry {
 // Shared answers: `claim` runs once per message, and these carry no data.
 const NEW: Claim = Object.freeze({ state: "new" });
 const PENDING: Claim = Object.freeze({ state: "pending" });
-
-/** The limits a {@link MemoryLedger} uses. */
-export type LedgerLimits = Pick<
-  Limits,
-  "outboxMessages" | "outboxBytes" | "outboxAgeMs" | "dedupWindow" | "sessionTtlMs" | "ledgerBytes"
->;
 
 /** Keeps sessions in an LRU with a TTL, so memory stays bounded. */
 export class MemoryLedger implements Ledger {

@@ -1,0 +1,302 @@
+/**
+ * Peer: the protocol state machine of one connection. Frames come in, are parsed and checked
+ * against the flood guard, and queued in arrival order (see `SerialQueue`); the handshake
+ * opens or resumes the session, each message is delivered at most once (see `delivery.ts`),
+ * and the outbox entries of the session are written out here, each once, in seq order.
+ * @module
+ */
+import type { Context, ContextConnection, UpdateKind } from "../core/context.js";
+import { authenticate, HandshakeRejection, ownerOf } from "../core/handshake.js";
+import type { Connection, ConnectionListener } from "../core/transport.js";
+import { CloseCode, ErrorCode } from "../protocol/codes.js";
+import { encodeError, encodeWelcome } from "../protocol/encode.js";
+import type { HelloFrame, MessageFrame } from "../protocol/frames.js";
+import { parseClientFrame } from "../protocol/parse.js";
+import type { OutboxEntry } from "../storage/ledger.js";
+import type { MaybePromise } from "../util/types.js";
+import { type DeliveryPeer, deliverMessage } from "./delivery.js";
+import { TokenBucket, ViolationCounter } from "./guard.js";
+import type { LivePeer, PeerHost } from "./host.js";
+import { SerialQueue } from "./queue.js";
+import { runTurn } from "./turn.js";
+
+type State = "new" | "handshaking" | "ready" | "closed";
+
+/** One connection's protocol state. Created by the hub for each connection. */
+export class Peer<C extends Context>
+  extends SerialQueue
+  implements ConnectionListener, LivePeer, DeliveryPeer
+{
+  private state: State = "new";
+  private session: string | undefined;
+  /** The authenticated user, once the handshake ran. */
+  user: unknown;
+  /** Whether this connection resumed an earlier session. */
+  resumed = false;
+  /** Highest seq written to this connection; replays and live pushes below it are skipped. */
+  private sentSeq = 0;
+  /** Live entries that arrived during the handshake, sent after the welcome. */
+  private early: OutboxEntry[] | undefined = [];
+  /** Highest acked seq, and whether a ledger ack is in flight. */
+  private ackSeq = 0;
+  private acking = false;
+  /** The session this peer attached to before its handshake finished (a resume attempt). */
+  private resuming: string | undefined;
+  private helloTimer: ReturnType<typeof setTimeout> | undefined;
+  // Created on first use: most connections of a busy server sit idle, and every byte per
+  // connection counts at 10 000 of them.
+  private bucket: TokenBucket | undefined;
+  private violations: ViolationCounter | undefined;
+  /** Connection details handed to every context. */
+  readonly info: ContextConnection;
+
+  constructor(
+    private readonly host: PeerHost<C>,
+    private readonly connection: Connection,
+    helloTimeoutMs: number,
+  ) {
+    super();
+    this.info = { id: connection.id, ...connection.info };
+    this.helloTimer = setTimeout(
+      () => this.close(CloseCode.HelloTimeout, "hello timeout"),
+      helloTimeoutMs,
+    );
+    // Do not keep a process alive just to time out a handshake.
+    (this.helloTimer as { unref?: () => void }).unref?.();
+  }
+
+  // ── Transport events ──────────────────────────────────────────────────────
+
+  message(raw: string): void {
+    if (this.state === "closed") return;
+    const parsed = parseClientFrame(raw, this.host.config.limits);
+    if (!parsed.ok) return this.violation(parsed.code, parsed.message, parsed.replyTo);
+    const frame = parsed.frame;
+    switch (frame.type) {
+      case "hello":
+        if (this.state !== "new")
+          return this.violation(ErrorCode.BadRequest, "hello must be the first frame");
+        this.state = "handshaking";
+        return this.enqueue(() => this.handshake(frame));
+      case "ack":
+        if (this.session === undefined)
+          return this.violation(ErrorCode.BadRequest, "ack before welcome");
+        return this.ack(this.session, frame.seq);
+      case "message": {
+        const { limits } = this.host.config;
+        // A bucket starts full, so making it now is the same as making it at connect.
+        this.bucket ??= new TokenBucket(limits.messagesPerSecond, limits.burst);
+        const waitMs = this.bucket.take();
+        if (waitMs > 0) {
+          return this.violation(ErrorCode.RateLimited, "too many messages", frame.id, waitMs);
+        }
+        if (this.queued >= limits.maxQueuedMessages) {
+          // A slow handler: refuse instead of queueing (and holding frames) without bound.
+          return this.violation(ErrorCode.RateLimited, "too many messages waiting", frame.id, 1000);
+        }
+        if (this.state === "new") {
+          this.state = "handshaking";
+          this.enqueue(() => this.handshake(undefined));
+        }
+        // Timing only matters to someone listening for "handled".
+        const arrived = this.host.config.events.listenerCount("handled") > 0 ? Date.now() : 0;
+        return this.enqueue(() => this.handleMessage(frame, arrived));
+      }
+    }
+  }
+
+  /**
+   * Acks are coalesced: one ledger call in flight per connection, always for the highest
+   * seq seen, so a flood of acks costs the store at most one call at a time.
+   */
+  private ack(session: string, seq: number): void {
+    if (seq <= this.ackSeq) return;
+    this.ackSeq = seq;
+    if (this.acking) return;
+    this.acking = true;
+    const { ledger, logger } = this.host.config;
+    const loop = async () => {
+      let done = 0;
+      try {
+        while (done < this.ackSeq) {
+          done = this.ackSeq;
+          await ledger.ack(session, done);
+        }
+      } catch (error) {
+        logger.error?.("ack failed", { error });
+      } finally {
+        this.acking = false;
+      }
+    };
+    this.host.track(loop());
+  }
+
+  binary(): void {
+    this.violation(ErrorCode.BadRequest, "binary frames are not supported; send JSON text");
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === "closed") return;
+    const wasReady = this.state === "ready";
+    this.state = "closed";
+    clearTimeout(this.helloTimer);
+    if (this.session !== undefined) this.host.detach(this.session, this);
+    if (this.resuming !== undefined) this.host.detach(this.resuming, this);
+    this.early = undefined;
+    try {
+      this.connection.close(code, reason);
+    } catch {
+      // The socket may already be gone; closing is best effort.
+    }
+    this.host.emit("disconnect", {
+      connectionId: this.connection.id,
+      sessionId: this.session,
+      code,
+      reason,
+    });
+    // Let queued messages finish first, then tell the bot.
+    if (wasReady) this.enqueue(() => this.runUpdate("disconnect"), true);
+    // After the disconnect task is queued, so the runtime's idle() waits for it too.
+    this.host.forget(this);
+  }
+
+  /** Whether the connection closed. A method, so TypeScript does not narrow `state` across awaits. */
+  isClosed(): boolean {
+    return this.state === "closed";
+  }
+
+  // ── Outgoing ──────────────────────────────────────────────────────────────
+
+  /** Sends an outbox entry unless this connection already has it. */
+  push(entry: OutboxEntry): void {
+    if (this.early !== undefined) {
+      this.early.push(entry);
+      return;
+    }
+    if (entry.seq <= this.sentSeq) return;
+    this.sentSeq = entry.seq;
+    this.write(entry.frame);
+  }
+
+  /** Writes a frame unless closed; a peer that does not read is closed instead. */
+  write(frame: string): void {
+    if (this.state === "closed") return;
+    if (this.connection.bufferedAmount > this.host.config.limits.maxBufferedBytes) {
+      // A peer that does not read must not make the server buffer without bound.
+      return this.close(CloseCode.TryAgainLater, "slow reader");
+    }
+    this.connection.send(frame);
+  }
+
+  /** Writes an `error` frame. */
+  sendError(code: ErrorCode, message: string, replyTo?: string, retryAfterMs?: number): void {
+    this.write(encodeError(code, message, replyTo, retryAfterMs));
+  }
+
+  private violation(code: ErrorCode, message: string, replyTo?: string, retryAfterMs?: number) {
+    this.host.emit("violation", {
+      connectionId: this.connection.id,
+      code,
+      message,
+    });
+    const { limits } = this.host.config;
+    this.violations ??= new ViolationCounter(limits.maxViolations, limits.violationWindowMs);
+    if (this.violations.add())
+      return this.close(CloseCode.TooManyViolations, "too many violations");
+    this.sendError(code, message, replyTo, retryAfterMs);
+  }
+
+  protected taskFailed(error: unknown): void {
+    this.host.config.logger.error?.("connection task failed", { error });
+    this.close(CloseCode.Internal, "internal error");
+  }
+
+  protected finished(): void {
+    this.host.drained(this);
+  }
+
+  // ── Handshake ─────────────────────────────────────────────────────────────
+
+  private async handshake(hello: HelloFrame | undefined): Promise<void> {
+    const { ledger, logger } = this.host.config;
+    const outcome = await authenticate(this.host.hooks, hello?.token, this.connection.info);
+    if ("rejected" in outcome) {
+      const { rejected } = outcome;
+      if (!(rejected instanceof HandshakeRejection)) {
+        logger.error?.("handshake hook failed", { error: rejected });
+        this.sendError(ErrorCode.Internal, "internal error");
+        return this.close(CloseCode.Internal, "internal error");
+      }
+      this.sendError(rejected.code, rejected.message);
+      return this.close(rejected.closeCode, rejected.message);
+    }
+    if (this.isClosed()) return;
+    this.user = outcome.user;
+    // Attach before opening so live messages sent meanwhile are buffered, not missed.
+    if (hello?.session !== undefined) {
+      this.resuming = hello.session;
+      await this.host.attach(hello.session, this);
+    }
+    const owner = ownerOf(this.user);
+    const opened = await ledger.open({
+      ...(hello?.session !== undefined && { session: hello.session }),
+      ...(hello?.lastSeq !== undefined && { lastSeq: hello.lastSeq }),
+      ...(owner !== undefined && { owner }),
+    });
+    this.resuming = undefined;
+    if (hello?.session !== undefined && opened.session !== hello.session) {
+      this.host.detach(hello.session, this);
+      // Live messages buffered meanwhile belong to that (foreign or expired) session.
+      this.early = [];
+    }
+    // Closed while the ledger answered: close() already detached `resuming`.
+    if (this.isClosed()) return;
+    this.session = opened.session;
+    this.resumed = opened.resumed;
+    await this.host.attach(opened.session, this);
+    if (this.isClosed()) return this.host.detach(opened.session, this);
+    clearTimeout(this.helloTimer);
+    this.helloTimer = undefined; // frees the timer and its closure for the connection's life
+    this.sentSeq = opened.resumed ? Math.min(hello?.lastSeq ?? 0, opened.seq) : 0;
+    this.write(encodeWelcome(opened.session, opened.resumed, opened.seq, opened.gap));
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const entry of opened.replay) this.push(entry);
+    for (const entry of early) this.push(entry);
+    this.state = "ready";
+    this.host.emit("connect", {
+      connectionId: this.connection.id,
+      sessionId: opened.session,
+      resumed: opened.resumed,
+      user: this.user,
+    });
+    await this.runUpdate("connect");
+  }
+
+  // ── Updates ───────────────────────────────────────────────────────────────
+
+  private handleMessage(frame: MessageFrame, arrived: number): MaybePromise<void> {
+    const session = this.session;
+    if (session === undefined || this.state !== "ready") return;
+    return deliverMessage(this.host, this, {
+      update: "message",
+      session,
+      frame,
+      arrived,
+      replySeqs: [],
+    });
+  }
+
+  /** Runs the chain for a connect or disconnect update. */
+  private runUpdate(update: UpdateKind): MaybePromise<boolean> {
+    const session = this.session;
+    if (session === undefined) return false;
+    return runTurn(this.host, this, {
+      update,
+      session,
+      frame: undefined,
+      arrived: 0,
+      replySeqs: undefined,
+    });
+  }
+}

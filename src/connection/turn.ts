@@ -1,0 +1,105 @@
+/**
+ * A turn: one update (a message, a connect, a disconnect) run through the middleware chain
+ * with a fresh Context, and what happens when the chain fails. Internal.
+ * @module
+ */
+import { run } from "../core/compose.js";
+import { Context, type ContextConnection, type UpdateKind } from "../core/context.js";
+import { ClientError } from "../core/errors.js";
+import { CloseCode, ErrorCode } from "../protocol/codes.js";
+import type { MessageFrame } from "../protocol/frames.js";
+import { SessionLostError } from "../storage/errors.js";
+import { isPending } from "../util/maybe.js";
+import type { MaybePromise } from "../util/types.js";
+import type { PeerHost } from "./host.js";
+import { UpdateSink } from "./sink.js";
+
+/** One update on its way through a connection: what arrived, for which session, and what it produced. */
+export interface Inbound {
+  readonly update: UpdateKind;
+  /** The protocol session the connection is attached to. */
+  readonly session: string;
+  /** The message frame; `undefined` for connect and disconnect. */
+  readonly frame: MessageFrame | undefined;
+  /** When the message arrived (epoch ms), or 0 when nobody listens for `handled`. */
+  readonly arrived: number;
+  /** The seqs of the replies the turn produced (recorded with the message id's claim). */
+  readonly replySeqs: number[] | undefined;
+}
+
+/** What a turn needs from its connection. */
+export interface TurnPeer {
+  /** Connection details handed to the context. */
+  readonly info: ContextConnection;
+  /** The authenticated user, if any. */
+  readonly user: unknown;
+  /** Whether the connection resumed an earlier session. */
+  readonly resumed: boolean;
+  /** Writes an `error` frame. */
+  sendError(code: ErrorCode, message: string, replyTo?: string, retryAfterMs?: number): void;
+  /** Closes the connection. */
+  close(code: number, reason: string): void;
+}
+
+/** Runs the chain for one update; resolves (or returns, when all was synchronous) whether it failed. */
+export function runTurn<C extends Context>(
+  host: PeerHost<C>,
+  peer: TurnPeer,
+  inbound: Inbound,
+): MaybePromise<boolean> {
+  const replyTo = inbound.frame?.id;
+  const ctx = new Context({
+    update: inbound.update,
+    connection: peer.info,
+    sessionId: inbound.session,
+    message: inbound.frame,
+    user: peer.user,
+    resumed: peer.resumed,
+    services: host.config.services,
+    sink: new UpdateSink(host, inbound.session, replyTo, inbound.replySeqs),
+  }) as C;
+  const chain = run(host.handler, ctx);
+  if (isPending(chain)) {
+    return chain.then(
+      () => sent(host, peer, ctx, replyTo),
+      (error: unknown) => failed(host, peer, error, ctx, replyTo),
+    );
+  }
+  return sent(host, peer, ctx, replyTo);
+}
+
+/** After the chain: waits for sends still on their way to the outbox. */
+function sent<C extends Context>(
+  host: PeerHost<C>,
+  peer: TurnPeer,
+  ctx: C,
+  replyTo: string | undefined,
+): MaybePromise<boolean> {
+  if (!ctx.sending) return false;
+  return ctx.settled().then(
+    () => false,
+    (error: unknown) => failed(host, peer, error, ctx, replyTo),
+  );
+}
+
+async function failed<C extends Context>(
+  host: PeerHost<C>,
+  peer: TurnPeer,
+  error: unknown,
+  ctx: C,
+  replyTo: string | undefined,
+): Promise<boolean> {
+  await ctx.settled().catch(() => undefined);
+  if (error instanceof ClientError) {
+    peer.sendError(error.code, error.message, replyTo, error.options.retryAfterMs);
+    if (error.options.closeCode !== undefined) peer.close(error.options.closeCode, error.message);
+    return true;
+  }
+  await host.config.report(error, ctx);
+  const { exposeErrors } = host.config;
+  const text = exposeErrors && error instanceof Error ? error.message : "internal error";
+  peer.sendError(ErrorCode.Internal, text, replyTo);
+  // Replies cannot be stored for a session that is gone: start over on a new connection.
+  if (error instanceof SessionLostError) peer.close(CloseCode.Internal, "session lost");
+  return true;
+}
