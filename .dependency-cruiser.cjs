@@ -38,7 +38,8 @@ const layerRules = folders.map((from) => {
   };
 });
 
-const PORTABLE = "^src/(util|protocol|storage|core|connection|router|dialog|session|middleware|bot|testing|client|transports/memory|transports/policy)/";
+const PORTABLE =
+  "^src/(util|protocol|storage|core|connection|router|dialog|session|middleware|bot|testing|client|transports/memory|transports/policy)/";
 
 module.exports = {
   forbidden: [
@@ -66,14 +67,16 @@ module.exports = {
     },
     {
       name: "portable-no-server-packages",
-      comment: "Portable code runs outside Node: ws and ioredis belong behind botwire/ws and botwire/redis.",
+      comment:
+        "Portable code runs outside Node: ws and ioredis belong behind botwire/ws and botwire/redis.",
       severity: "error",
       from: { path: PORTABLE, pathNot: "^src/client/" },
       to: { path: "node_modules/(ws|ioredis|isomorphic-ws)/" },
     },
     {
       name: "entry-files-on-top",
-      comment: "Only entry files (src/*.ts, src/*/index.ts) re-export; nothing imports src/index.ts.",
+      comment:
+        "Only entry files (src/*.ts, src/*/index.ts) re-export; nothing imports src/index.ts.",
       severity: "error",
       from: { path: "^src/" },
       to: { path: "^src/index\\.ts$" },
@@ -83,6 +86,9 @@ module.exports = {
     doNotFollow: { path: "node_modules" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default", "types"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+    },
   },
 };

@@ -1,0 +1,26 @@
+/**
+ * The web-platform globals the portable core may use, and nothing else. `tsconfig.portable.json`
+ * compiles the portable folders with `lib: ["ES2022"]`, `types: []` and only this file, so a
+ * use of `Buffer`, `process`, `node:*` or a DOM-only API there fails `npm test`. Every global
+ * here exists in Node ≥ 20, browsers, Deno, Bun and workerd.
+ */
+
+/** An opaque timer handle (a number in browsers, an object in Node). */
+interface PortableTimer {
+  readonly __portableTimer?: never;
+}
+
+declare function setTimeout(callback: (...args: never[]) => void, ms?: number): PortableTimer;
+declare function clearTimeout(timer: PortableTimer | undefined): void;
+declare function setInterval(callback: (...args: never[]) => void, ms?: number): PortableTimer;
+declare function clearInterval(timer: PortableTimer | undefined): void;
+declare function queueMicrotask(callback: () => void): void;
+declare function structuredClone<T>(value: T): T;
+
+declare class TextEncoder {
+  encode(input?: string): Uint8Array;
+}
+
+declare var crypto: {
+  getRandomValues<T extends Uint8Array | Uint32Array>(array: T): T;
+};
