@@ -50,7 +50,7 @@ const tick = () => new Promise((resolve) => process.nextTick(resolve));
 describe("ws transport write batching", () => {
   it("sends everything written in one tick with one writev", async () => {
     const { stream, calls } = tcp();
-    const connection = toConnection(fakeSocket(stream), request);
+    const connection = toConnection(fakeSocket(stream), request, undefined);
     for (let i = 0; i < 5; i++) connection.send(`frame ${i}`);
     expect(calls).toEqual([]); // held until the tick ends
     await tick();
@@ -66,8 +66,8 @@ describe("ws transport write batching", () => {
   it("batches per socket, and flushes every socket of the tick", async () => {
     const a = tcp();
     const b = tcp();
-    const first = toConnection(fakeSocket(a.stream), request);
-    const second = toConnection(fakeSocket(b.stream), request);
+    const first = toConnection(fakeSocket(a.stream), request, undefined);
+    const second = toConnection(fakeSocket(b.stream), request, undefined);
     first.send("a1");
     second.send("b1");
     first.send("a2");
@@ -78,7 +78,7 @@ describe("ws transport write batching", () => {
 
   it("does not hold back more than 64 KiB: a burst goes out before the tick ends", async () => {
     const { stream, calls } = tcp();
-    const connection = toConnection(fakeSocket(stream), request);
+    const connection = toConnection(fakeSocket(stream), request, undefined);
     const big = "x".repeat(40 * 1024);
     connection.send(big);
     expect(calls).toEqual([]);

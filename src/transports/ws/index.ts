@@ -15,5 +15,6 @@
  * ```
  * @module
  */
-export type { ServeOptions, UpgradeDecision } from "./options.js";
+export type { TransportPolicyOptions, UpgradeDecision } from "../policy/index.js";
+export type { ServeOptions } from "./options.js";
 export { type ServeHandle, serve } from "./serve.js";

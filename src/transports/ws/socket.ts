@@ -8,13 +8,7 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { Connection, ConnectionInfo, ConnectionListener } from "../../core/transport.js";
 import { localId } from "../../util/id.js";
-
-/** A WebSocket close reason may be at most 123 bytes (RFC 6455 §5.5). */
-function clampReason(reason: string): string {
-  return Buffer.byteLength(reason) <= 123
-    ? reason
-    : Buffer.from(reason).subarray(0, 120).toString();
-}
+import { type Beating, clampReason } from "../policy/index.js";
 
 /** TCP sockets corked in this tick; all are uncorked together once it ends. */
 let corked: Duplex[] = [];
@@ -68,10 +62,19 @@ function sendBatched(socket: WebSocket, frame: string): void {
 /** How long a closing socket may take to answer our close frame before it is destroyed. */
 const CLOSE_GRACE_MS = 2000;
 
-/** A `ws` socket with the liveness flag the heartbeat needs. */
-export interface TrackedSocket {
-  socket: WebSocket;
-  alive: boolean;
+/** A `ws` socket as the heartbeat sees it. Prototype methods: no closures per connection. */
+export class TrackedSocket implements Beating {
+  alive = true;
+
+  constructor(readonly socket: WebSocket) {}
+
+  ping(): void {
+    this.socket.ping();
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
 }
 
 /**
@@ -110,12 +113,12 @@ class WsConnection implements Connection {
 export function toConnection(
   socket: WebSocket,
   request: IncomingMessage,
+  origin: string | undefined,
   user?: unknown,
 ): Connection {
-  const origin = request.headers.origin;
   return new WsConnection(socket, {
     remoteAddress: request.socket.remoteAddress,
-    origin: typeof origin === "string" ? origin : undefined,
+    origin,
     headers: request.headers,
     ...(user !== undefined && { user }),
   });
@@ -127,7 +130,7 @@ export function wire(
   listener: ConnectionListener,
   onGone: () => void,
 ): TrackedSocket {
-  const tracked: TrackedSocket = { socket, alive: true };
+  const tracked = new TrackedSocket(socket);
   socket.on("pong", () => {
     tracked.alive = true;
   });

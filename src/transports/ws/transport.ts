@@ -7,10 +7,10 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import type { Transport, TransportHost } from "../../core/transport.js";
-import { AddressCounts, addressOf } from "./addresses.js";
+import { Admission, Heartbeat } from "../policy/index.js";
 import type { ResolvedServeOptions } from "./options.js";
 import { type TrackedSocket, toConnection, wire } from "./socket.js";
-import { checkUpgrade, pathOf, refuse } from "./upgrade.js";
+import { addressOf, originOf, pathOf, refuse } from "./upgrade.js";
 
 /** How long a graceful close waits for peers to answer the close frame. */
 const CLOSE_GRACE_MS = 2000;
@@ -25,10 +25,9 @@ export class WsTransport implements Transport {
   private readonly sockets = new Set<TrackedSocket>();
   private host: TransportHost | undefined;
   private ownServer: Server | undefined;
-  private heartbeat: ReturnType<typeof setInterval> | undefined;
-  private pending = 0;
-  /** Open and upgrading connections per remote address, for `maxConnectionsPerIp`. */
-  private readonly perAddress = new AddressCounts();
+  private readonly heartbeat: Heartbeat<TrackedSocket>;
+  /** Origin, capacity (in all and per address) and the `upgrade` hook, decided before ws runs. */
+  private readonly admission: Admission<IncomingMessage>;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (this.options.path !== undefined && pathOf(req) !== this.options.path) {
       // Another listener (another bot, another library) may own this path.
@@ -39,6 +38,8 @@ export class WsTransport implements Transport {
   };
 
   constructor(private readonly options: ResolvedServeOptions) {
+    this.admission = new Admission(options);
+    this.heartbeat = new Heartbeat(this.sockets, options.heartbeatMs);
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -59,10 +60,7 @@ export class WsTransport implements Transport {
 
   async listen(host: TransportHost): Promise<void> {
     this.host = host;
-    if (this.options.heartbeatMs > 0) {
-      this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
-      this.heartbeat.unref();
-    }
+    this.heartbeat.start();
     if (this.options.mode === "server") {
       this.options.server?.on("upgrade", this.onUpgrade);
     } else if (this.options.mode === "port") {
@@ -87,55 +85,46 @@ export class WsTransport implements Transport {
     // A module-level function, not an arrow here: an arrow would share this scope's closure
     // context and keep `req` and `head` alive for the whole life of the socket (~1.3 KiB).
     socket.on("error", destroySocket);
-    const host = this.host;
-    if (host === undefined) return refuse(socket, 503, "not accepting connections");
+    if (this.host === undefined) return refuse(socket, 503, "not accepting connections");
     // Counted from here, so upgrades waiting for the `upgrade` hook count too. The count passes
     // to the connection once `accept` is called; every other way out below gives it back.
     const address = addressOf(req);
-    const fromAddress = this.perAddress.add(address);
-    this.pending++;
+    const origin = originOf(req);
     let accepted = false;
-    checkUpgrade(req, this.options, this.sockets.size + this.pending - 1, fromAddress).then(
-      (check) => {
-        this.pending--;
-        if (check !== undefined && "status" in check) {
-          refuse(socket, check.status, check.message);
-        } else if (this.host === undefined) {
-          refuse(socket, 503, "not accepting connections");
-        } else {
-          const user = check?.user;
-          // ws calls back synchronously (we give it no verifyClient), or never: when it
-          // refuses the handshake itself (400) or the client has gone, destroying the socket.
-          this.wss.handleUpgrade(req, socket, head, (ws) => {
-            accepted = true;
-            this.accept(ws, req, this.host, user, address);
-          });
-        }
-        if (!accepted) this.perAddress.remove(address);
-      },
-      () => {
-        this.pending--;
-        this.perAddress.remove(address);
-        refuse(socket, 500, "internal error");
-      },
-    );
+    this.admission.check(req, origin, address).then((verdict) => {
+      if (verdict !== undefined && "status" in verdict) {
+        refuse(socket, verdict.status, verdict.message);
+      } else if (this.host === undefined) {
+        refuse(socket, 503, "not accepting connections");
+      } else {
+        const user = verdict?.user;
+        // ws calls back synchronously (we give it no verifyClient), or never: when it
+        // refuses the handshake itself (400) or the client has gone, destroying the socket.
+        this.wss.handleUpgrade(req, socket, head, (ws) => {
+          accepted = true;
+          this.accept(ws, req, origin, user, address);
+        });
+      }
+      if (!accepted) this.admission.leave(address);
+    });
   }
 
   private accept(
     ws: WebSocket,
     req: IncomingMessage,
-    host: TransportHost | undefined,
+    origin: string | undefined,
     user: unknown,
     address: string | undefined,
   ): void {
+    const host = this.host;
     ws.on("error", () => {
       // Protocol errors (bad UTF-8, frame too large) are followed by 'close'; nothing to do.
     });
     if (host === undefined) {
-      this.perAddress.remove(address);
+      this.admission.leave(address);
       return ws.close(1001, "server shutting down");
     }
-    const connection = toConnection(ws, req, user);
+    const connection = toConnection(ws, req, origin, user);
     const options =
       this.options.helloTimeoutMs === undefined
         ? {}
@@ -144,26 +133,15 @@ export class WsTransport implements Transport {
     // No extra closure per socket: the one wire() keeps also gives the address's count back.
     const tracked = wire(ws, listener, () => {
       this.sockets.delete(tracked);
-      this.perAddress.remove(address);
+      this.admission.leave(address);
     });
     this.sockets.add(tracked);
-  }
-
-  private beat(): void {
-    for (const tracked of this.sockets) {
-      if (!tracked.alive) {
-        tracked.socket.terminate();
-        continue;
-      }
-      tracked.alive = false;
-      tracked.socket.ping();
-    }
   }
 
   async close(code: number, reason: string): Promise<void> {
     if (this.host === undefined) return;
     this.host = undefined;
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     this.options.server?.off("upgrade", this.onUpgrade);
     const sockets = [...this.sockets];
     const closed = sockets.map(

@@ -1,19 +1,17 @@
 /**
- * Open connections per remote address, behind `maxConnectionsPerIp`.
+ * Connections per remote address, behind `maxConnectionsPerIp`.
  * @module
  */
-import type { IncomingMessage } from "node:http";
 
 /** The prefix of an IPv4-mapped IPv6 address, as Node.js spells it. */
 const MAPPED_IPV4 = "::ffff:";
 
 /**
- * The address a request counts against: its socket's remote address, with an IPv4-mapped
- * IPv6 address (`::ffff:127.0.0.1`, what a dual-stack server sees) as plain IPv4, so one
- * client is one key whichever way it came in. `undefined` without an address (a Unix socket).
+ * The address a connection counts against: an IPv4-mapped IPv6 address (`::ffff:127.0.0.1`,
+ * what a dual-stack server sees) as plain IPv4, so one client is one key whichever way it
+ * came in. `undefined` stays `undefined` (no address: a Unix socket, an in-memory peer).
  */
-export function addressOf(request: IncomingMessage): string | undefined {
-  const address = request.socket.remoteAddress;
+export function normalizeAddress(address: string | undefined): string | undefined {
   if (address === undefined) return undefined;
   return address.startsWith(MAPPED_IPV4) && address.includes(".", MAPPED_IPV4.length)
     ? address.slice(MAPPED_IPV4.length)
