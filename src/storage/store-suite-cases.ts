@@ -4,25 +4,11 @@
  */
 import { randomId } from "../util/id.js";
 import type { AtomicStore, SessionStore, Store } from "./store.js";
+import { suiteAssert } from "./suite-assert.js";
 
-function fail(message: string): never {
-  throw new Error(`store suite: ${message}`);
-}
-
-function same(actual: unknown, expected: unknown, what: string): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) fail(`${what}: expected ${e}, got ${a}`);
-}
-
-/** Polls `check` until it holds; expiry is never exact, so wait generously instead of timing. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 5_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) fail(`${what} did not happen within 5 s`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+const { same, eventually } = suiteAssert("store suite");
+// Annotated, so TypeScript narrows after a call to it.
+const fail: (message: string) => never = suiteAssert("store suite").fail;
 
 const key = (name: string) => `suite:${randomId(6)}:${name}`;
 
