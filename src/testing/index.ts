@@ -7,14 +7,16 @@
  * const client = createTestClient(bot);
  * const replies = await client.send("/start");
  * ```
- * @module
+ * @module botwire/testing
  */
 
+export { type LedgerSuiteOptions, runLedgerSuite } from "../storage/ledger-suite.js";
 export { runStoreSuite, type StoreSuiteOptions } from "../storage/store-suite.js";
 export {
   type MemoryConnection,
   type MemoryPeer,
   MemoryTransport,
+  type MemoryTransportOptions,
 } from "../transports/memory/transport.js";
 export {
   type CloseInfo,
@@ -23,3 +25,10 @@ export {
   type TestClient,
   type TestClientOptions,
 } from "./test-client.js";
+export type {
+  RunningTransport,
+  SuiteSocket,
+  TransportFixture,
+  TransportSettings,
+} from "./transport-fixture.js";
+export { runTransportSuite, type TransportSuiteOptions } from "./transport-suite.js";
