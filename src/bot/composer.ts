@@ -11,7 +11,13 @@ import {
   type MiddlewareObj,
   type Predicate,
 } from "../core/compose.js";
-import type { Context, UpdateKind } from "../core/context.js";
+import type {
+  CommandContext,
+  Context,
+  HearsContext,
+  IntentContext,
+  UpdateKind,
+} from "../core/context.js";
 import { type HandshakeHook, handshakeOf } from "../core/handshake.js";
 import { defineDialog } from "../dialog/define.js";
 import { dialogRouter } from "../dialog/router.js";
@@ -108,7 +114,10 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
    * Handles `/name args` messages. Sets `ctx.command` to `{ name, args, argv }`.
    * @param names - a name or aliases, without the slash: `"start"`, `["help", "h"]`
    */
-  command(names: string | readonly string[], ...middleware: Middleware<C>[]): Composer<C> {
+  command(
+    names: string | readonly string[],
+    ...middleware: Middleware<CommandContext<C>>[]
+  ): Composer<CommandContext<C>> {
     return this.filter(isCommand(names), ...middleware);
   }
 
@@ -116,7 +125,10 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
    * Handles messages whose text matches. A string matches the whole text exactly; a
    * RegExp matches anywhere. Sets `ctx.match`.
    */
-  hears(trigger: Trigger | readonly Trigger[], ...middleware: Middleware<C>[]): Composer<C> {
+  hears(
+    trigger: Trigger | readonly Trigger[],
+    ...middleware: Middleware<HearsContext<C>>[]
+  ): Composer<HearsContext<C>> {
     return this.filter(matchesText(trigger), ...middleware);
   }
 
@@ -132,9 +144,16 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
    *   (ctx) => ctx.reply("9am to 5pm, Monday to Friday"));
    * ```
    */
-  intent(name: string, examples: readonly string[], ...middleware: Middleware<C>[]): Composer<C> {
+  intent(
+    name: string,
+    examples: readonly string[],
+    ...middleware: Middleware<IntentContext<C>>[]
+  ): Composer<IntentContext<C>> {
     this.intentExamples.push(checkIntent(name, examples));
-    return this.filter(isIntent(name), ...middleware);
+    // The recognizer answers asynchronously, so its predicate cannot be a type guard; it
+    // sets ctx.intent before the branch runs, which is what the narrowed type says.
+    const branch = this.filter(isIntent(name), ...(middleware as Middleware<C>[]));
+    return branch as unknown as Composer<IntentContext<C>>;
   }
 
   /**

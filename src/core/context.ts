@@ -39,6 +39,15 @@ export interface IntentMatch {
   score: number;
 }
 
+/** The context inside a `command()` handler: `ctx.command` is set. */
+export type CommandContext<C extends Context = Context> = C & { command: CommandMatch };
+
+/** The context inside a `hears()` handler: `ctx.match` is set. */
+export type HearsContext<C extends Context = Context> = C & { match: RegExpExecArray };
+
+/** The context inside an `intent()` handler: `ctx.intent` is set. */
+export type IntentContext<C extends Context = Context> = C & { intent: IntentMatch };
+
 /**
  * @internal How a context hands its outgoing messages to the connection's session.
  * Returns the assigned `seq`, synchronously when the ledger answered synchronously.

@@ -3,7 +3,7 @@
  * `filter(predicate, ...middleware)`; these are exported so you can combine them.
  * @module
  */
-import type { Context, UpdateKind } from "../core/context.js";
+import type { CommandContext, Context, HearsContext, UpdateKind } from "../core/context.js";
 import { checkCommandName, parseCommand } from "./command.js";
 
 /** What `hears` accepts: an exact text, a regular expression, or a list of them. */
@@ -30,11 +30,13 @@ export function isUpdate(kinds: UpdateKind | readonly UpdateKind[]): (ctx: Conte
  * True for a message that is one of the given commands; sets `ctx.command`.
  * Names are written without the slash; an unknown command does not match.
  */
-export function isCommand(names: string | readonly string[]): (ctx: Context) => boolean {
+export function isCommand(
+  names: string | readonly string[],
+): <C extends Context>(ctx: C) => ctx is CommandContext<C> {
   const list = (Array.isArray(names) ? names : [names]).map(checkCommandName);
   if (list.length === 0) throw new TypeError("command() needs at least one name");
   const set = new Set(list);
-  return (ctx) => {
+  return <C extends Context>(ctx: C): ctx is CommandContext<C> => {
     if (ctx.update !== "message") return false;
     const command = parseCommand(ctx.text);
     if (command === undefined || !set.has(command.name)) return false;
@@ -51,7 +53,9 @@ function escapeRegExp(text: string): string {
  * True for a message whose text matches a trigger; sets `ctx.match`. A string matches
  * the whole text exactly; a RegExp matches anywhere (use `^…$` to anchor it).
  */
-export function matchesText(triggers: Trigger | readonly Trigger[]): (ctx: Context) => boolean {
+export function matchesText(
+  triggers: Trigger | readonly Trigger[],
+): <C extends Context>(ctx: C) => ctx is HearsContext<C> {
   const list = Array.isArray(triggers) ? (triggers as readonly Trigger[]) : [triggers as Trigger];
   if (list.length === 0) throw new TypeError("hears() needs at least one string or RegExp");
   const regexps = list.map((t) => {
@@ -59,7 +63,7 @@ export function matchesText(triggers: Trigger | readonly Trigger[]): (ctx: Conte
     if (t instanceof RegExp) return t;
     throw new TypeError(`hears() takes strings or RegExps, got ${typeof t}`);
   });
-  return (ctx) => {
+  return <C extends Context>(ctx: C): ctx is HearsContext<C> => {
     const text = ctx.text;
     if (ctx.update !== "message" || text === undefined) return false;
     for (const re of regexps) {
