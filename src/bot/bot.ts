@@ -15,7 +15,7 @@ import type { Transport } from "../core/transport.js";
 import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
-import { type RecognizerFn, withIntents } from "../router/intent/predicate.js";
+import { intentSetup, type RecognizerFn, withIntents } from "../router/intent/predicate.js";
 import type { Broker } from "../storage/broker.js";
 import { isLedgerFactory, type Ledger } from "../storage/ledger.js";
 import { MemoryLedger } from "../storage/memory-ledger.js";
@@ -121,10 +121,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     this.logger = options.logger ?? silentLogger;
     if (options.store !== undefined) assertStore(options.store, "new Bot(options): options.store");
     this.store = options.store ?? new MemoryStore();
-    const intents = {
-      recognizer: checkRecognizer(options.recognizer),
-      threshold: checkThreshold(options.intentThreshold),
-    };
+    const intents = intentSetup(options.recognizer, options.intentThreshold, "new Bot(options)");
     this.errorHandler = (error) => this.logger.error?.(error.message, { error: error.error });
     this.hub = new Hub<C>({
       ledger:
@@ -281,25 +278,4 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       this.logger.error?.("bot.catch handler threw", { error: secondary });
     }
   }
-}
-
-function checkRecognizer(recognizer: unknown): RecognizerFn | undefined {
-  if (recognizer !== undefined && typeof recognizer !== "function") {
-    throw new TypeError(
-      "new Bot(options): recognizer must be a function (text) => { name, score }",
-    );
-  }
-  return recognizer as RecognizerFn | undefined;
-}
-
-function checkThreshold(threshold: unknown): number | undefined {
-  if (
-    threshold !== undefined &&
-    !(typeof threshold === "number" && threshold >= 0 && threshold <= 1)
-  ) {
-    throw new RangeError(
-      `new Bot(options): intentThreshold must be from 0 to 1, got ${String(threshold)}`,
-    );
-  }
-  return threshold as number | undefined;
 }

@@ -15,9 +15,10 @@ import {
   RequestTimeoutError,
   ServerError,
 } from "./errors.js";
+import type { BotClientEvents, ClientState, RequestOptions } from "./events.js";
 import type { BotMessage, IncomingFrame } from "./frames.js";
-import { decodeServerFrame } from "./frames.js";
 import { messageIds } from "./ids.js";
+import { Link } from "./link.js";
 import {
   type BotClientOptions,
   backoffDelay,
@@ -25,63 +26,6 @@ import {
   resolveOptions,
 } from "./options.js";
 import { Pending } from "./pending.js";
-import { OPEN, type WebSocketLike } from "./socket.js";
-
-/** Where the client is in its lifecycle. */
-export type ClientState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
-
-/** Payload of the `open` event. */
-export interface OpenEvent {
-  /** The protocol session id. */
-  session: string;
-  /** Whether the earlier session was resumed (false on the first connection). */
-  resumed: boolean;
-  /** True when bot messages were lost for good: the server's outbox no longer had them, or the session expired. */
-  gap: boolean;
-}
-
-/** Payload of the `close` event. */
-export interface CloseEvent {
-  /** The WebSocket close code. */
-  code: number;
-  /** The close reason. */
-  reason: string;
-  /** Whether the client will try to reconnect. */
-  willReconnect: boolean;
-}
-
-/** Payload of the `reconnecting` event. */
-export interface ReconnectingEvent {
-  /** 1 for the first retry after a lost connection, then 2, 3, … */
-  attempt: number;
-  /** How long the client waits before this attempt. */
-  delayMs: number;
-}
-
-/** The events of a {@link BotClient} and their listener signatures. */
-export interface BotClientEvents {
-  /** A connection was welcomed (first connect and every successful reconnect). */
-  open: (event: OpenEvent) => void;
-  /** A bot message arrived (each `seq` once, in order). */
-  message: (message: BotMessage) => void;
-  /**
-   * The server is done with a message this client sent (a reply, a receipt or an error
-   * frame about it arrived); it will not be re-sent. Useful for "delivered" ticks.
-   */
-  confirmed: (id: string) => void;
-  /** An open connection closed, or the client stopped for good. */
-  close: (event: CloseEvent) => void;
-  /** A reconnect attempt is scheduled. */
-  reconnecting: (event: ReconnectingEvent) => void;
-  /** A server `error` frame no request was waiting for, or a malformed server frame. */
-  error: (error: Error) => void;
-}
-
-/** Options of {@link BotClient.request}. */
-export interface RequestOptions {
-  /** How long to wait for the reply. @default the client's `requestTimeoutMs` (30000) */
-  timeoutMs?: number;
-}
 
 /**
  * A resilient client for a botwire server, in Node and in browsers.
@@ -100,10 +44,12 @@ export class BotClient extends EventEmitter<BotClientEvents> {
   private readonly nextId = messageIds();
   private readonly pending: Pending;
   private readonly acker: Acker;
-  private socket: WebSocketLike | undefined;
+  /** The current connection attempt or connection; `undefined` between attempts. */
+  private link: Link | undefined;
   private current: ClientState = "idle";
   private sessionId: string | undefined;
   private attempt = 0;
+  /** The reconnect delay running. */
   private timer: ReturnType<typeof setTimeout> | undefined;
   private opening: { resolve: () => void; reject: (error: Error) => void } | undefined;
   private openingPromise: Promise<void> | undefined;
@@ -218,13 +164,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
   close(): Promise<void> {
     if (this.current === "closed" || this.current === "idle") return Promise.resolve();
     this.acker.flush();
-    const socket = this.socket;
-    const closed =
-      socket === undefined || socket.readyState === 3
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            socket.onclose = () => resolve();
-          });
+    const closed = this.link?.drop() ?? Promise.resolve();
     this.stop(new ConnectionClosedError(1000, "client closed", false));
     return closed;
   }
@@ -233,31 +173,22 @@ export class BotClient extends EventEmitter<BotClientEvents> {
 
   private open(): void {
     this.current = "connecting";
-    let socket: WebSocketLike;
-    try {
-      socket = new this.options.WebSocket(this.url);
-    } catch (error) {
-      return this.lost(1006, error instanceof Error ? error.message : "cannot connect");
-    }
-    this.socket = socket;
-    socket.onerror = () => {
-      // A close event always follows; that is where reconnecting is decided.
-    };
-    socket.onopen = () => void this.hello(socket);
-    socket.onmessage = (event: { data: unknown }) => {
-      if (this.socket === socket) this.receive(decodeServerFrame(event.data));
-    };
-    socket.onclose = (event: { code?: number; reason?: string }) => {
-      if (this.socket === socket) this.lost(event.code ?? 1006, event.reason ?? "");
-    };
-    this.timer = setTimeout(() => {
-      if (this.socket !== socket || this.current !== "connecting") return;
-      this.drop(socket);
-      this.lost(4000, "welcome timeout");
-    }, this.options.connectTimeoutMs);
+    const link: Link = new Link(
+      this.options.WebSocket,
+      this.url,
+      {
+        hello: () => this.hello(),
+        frame: (frame) => this.receive(frame),
+        lost: (code, reason) => {
+          if (this.link === link) this.lost(code, reason);
+        },
+      },
+      this.options.connectTimeoutMs,
+    );
+    this.link = link;
   }
 
-  private async hello(socket: WebSocketLike): Promise<void> {
+  private async hello(): Promise<string> {
     const frame: Record<string, unknown> = { type: "hello" };
     try {
       const { token } = this.options;
@@ -266,12 +197,11 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     } catch (error) {
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
     }
-    if (this.socket !== socket) return;
     if (this.sessionId !== undefined) {
       frame.session = this.sessionId;
       frame.lastSeq = this.acker.lastSeq;
     }
-    this.write(JSON.stringify(frame));
+    return JSON.stringify(frame);
   }
 
   private retryLater(id: string, retryAfterMs: number | undefined): void {
@@ -329,7 +259,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
 
   private welcomed(frame: Extract<IncomingFrame, { type: "welcome" }>): void {
     if (this.current !== "connecting") return;
-    clearTimeout(this.timer);
+    this.link?.welcomed();
     const hadSession = this.sessionId !== undefined;
     // A fresh session counts seq from 0 again; messages of the old one are gone.
     if (!frame.resumed) this.acker.reset();
@@ -354,7 +284,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
 
   private lost(code: number, reason: string): void {
     const wasOpen = this.current === "open";
-    this.socket = undefined;
+    this.link = undefined;
     clearTimeout(this.timer);
     this.acker.cancel();
     if (code === 1009) this.dropOversized();
@@ -386,7 +316,8 @@ export class BotClient extends EventEmitter<BotClientEvents> {
   private stop(error: ConnectionClosedError): void {
     clearTimeout(this.timer);
     this.acker.cancel();
-    if (this.socket !== undefined) this.drop(this.socket);
+    void this.link?.drop();
+    this.link = undefined;
     this.current = "closed";
     this.pending.rejectAll(error);
     this.opening?.reject(error);
@@ -395,26 +326,8 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.emit("close", { code: error.code, reason: error.reason, willReconnect: false });
   }
 
-  /** Detaches a socket so its late events are ignored, and closes it. */
-  private drop(socket: WebSocketLike): void {
-    if (this.socket === socket) this.socket = undefined;
-    try {
-      if (socket.readyState < 2) socket.close(1000);
-    } catch {
-      // Closing a socket that is still connecting may throw in some implementations.
-    }
-  }
-
   private write(frame: string): boolean {
-    const socket = this.socket;
-    if (socket === undefined || socket.readyState !== OPEN) return false;
-    try {
-      socket.send(frame);
-      return true;
-    } catch {
-      // The socket is going away; the close event follows and the frame is re-sent.
-      return false;
-    }
+    return this.link?.write(frame) ?? false;
   }
 }
 

@@ -16,17 +16,9 @@
  * await client.connect();
  * const reply = await client.request("/start");
  * ```
- * @module
+ * @module botwire/client
  */
-export {
-  BotClient,
-  type BotClientEvents,
-  type ClientState,
-  type CloseEvent,
-  type OpenEvent,
-  type ReconnectingEvent,
-  type RequestOptions,
-} from "./client.js";
+export { BotClient } from "./client.js";
 export {
   BotClientError,
   ConnectionClosedError,
@@ -36,6 +28,14 @@ export {
   RequestTimeoutError,
   ServerError,
 } from "./errors.js";
+export type {
+  BotClientEvents,
+  ClientState,
+  CloseEvent,
+  OpenEvent,
+  ReconnectingEvent,
+  RequestOptions,
+} from "./events.js";
 export type { BotMessage } from "./frames.js";
 export type { BotClientOptions, ReconnectOptions } from "./options.js";
 export type { WebSocketConstructor, WebSocketLike } from "./socket.js";

@@ -3,6 +3,7 @@
  * violations (bad frames, refused messages) that ends in 4429.
  * @module
  */
+import type { Limits } from "../core/limits.js";
 
 /** A token bucket: `take()` is true while tokens remain; refills continuously. */
 export class TokenBucket {
@@ -54,5 +55,40 @@ export class ViolationCounter {
       this.times.shift();
     }
     return this.times.length > this.max;
+  }
+}
+
+/** Limits the flood guard applies. */
+type GuardLimits = Pick<
+  Limits,
+  "messagesPerSecond" | "burst" | "maxViolations" | "violationWindowMs"
+>;
+
+/**
+ * One connection's flood guard: its message-rate bucket and its violation count. Made on a
+ * connection's first message, so an idle connection costs nothing here.
+ */
+export class FloodGuard {
+  private readonly bucket: TokenBucket;
+  private violations: ViolationCounter | undefined;
+
+  /** @param limits - the bot's limits */
+  constructor(private readonly limits: GuardLimits) {
+    // A bucket starts full, so making it at the first message is the same as at connect.
+    this.bucket = new TokenBucket(limits.messagesPerSecond, limits.burst);
+  }
+
+  /** Admits one message: 0, or the milliseconds until the next would be admitted. */
+  admit(): number {
+    return this.bucket.take();
+  }
+
+  /** Records a violation; true once there were too many within the window (close with 4429). */
+  violation(): boolean {
+    this.violations ??= new ViolationCounter(
+      this.limits.maxViolations,
+      this.limits.violationWindowMs,
+    );
+    return this.violations.add();
   }
 }

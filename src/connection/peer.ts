@@ -15,7 +15,7 @@ import { parseClientFrame } from "../protocol/parse.js";
 import type { OutboxEntry } from "../storage/ledger.js";
 import type { MaybePromise } from "../util/types.js";
 import { type DeliveryPeer, deliverMessage } from "./delivery.js";
-import { TokenBucket, ViolationCounter } from "./guard.js";
+import { FloodGuard } from "./guard.js";
 import type { LivePeer, PeerHost } from "./host.js";
 import { SerialQueue } from "./queue.js";
 import { runTurn } from "./turn.js";
@@ -45,8 +45,7 @@ export class Peer<C extends Context>
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
   // Created on first use: most connections of a busy server sit idle, and every byte per
   // connection counts at 10 000 of them.
-  private bucket: TokenBucket | undefined;
-  private violations: ViolationCounter | undefined;
+  private guard: FloodGuard | undefined;
   /** Connection details handed to every context. */
   readonly info: ContextConnection;
 
@@ -84,9 +83,8 @@ export class Peer<C extends Context>
         return this.ack(this.session, frame.seq);
       case "message": {
         const { limits } = this.host.config;
-        // A bucket starts full, so making it now is the same as making it at connect.
-        this.bucket ??= new TokenBucket(limits.messagesPerSecond, limits.burst);
-        const waitMs = this.bucket.take();
+        this.guard ??= new FloodGuard(limits);
+        const waitMs = this.guard.admit();
         if (waitMs > 0) {
           return this.violation(ErrorCode.RateLimited, "too many messages", frame.id, waitMs);
         }
@@ -199,9 +197,8 @@ export class Peer<C extends Context>
       code,
       message,
     });
-    const { limits } = this.host.config;
-    this.violations ??= new ViolationCounter(limits.maxViolations, limits.violationWindowMs);
-    if (this.violations.add())
+    this.guard ??= new FloodGuard(this.host.config.limits);
+    if (this.guard.violation())
       return this.close(CloseCode.TooManyViolations, "too many violations");
     this.sendError(code, message, replyTo, retryAfterMs);
   }

@@ -81,6 +81,26 @@ export interface IntentSetup {
 }
 
 /**
+ * Checks the intent options of a bot and returns its {@link IntentSetup}.
+ * @param where - the call that got the options, for error messages
+ */
+export function intentSetup(recognizer: unknown, threshold: unknown, where: string): IntentSetup {
+  if (recognizer !== undefined && typeof recognizer !== "function") {
+    throw new TypeError(`${where}: recognizer must be a function (text) => { name, score }`);
+  }
+  if (
+    threshold !== undefined &&
+    !(typeof threshold === "number" && threshold >= 0 && threshold <= 1)
+  ) {
+    throw new RangeError(`${where}: intentThreshold must be from 0 to 1, got ${String(threshold)}`);
+  }
+  return {
+    recognizer: recognizer as RecognizerFn | undefined,
+    threshold: threshold as number | undefined,
+  };
+}
+
+/**
  * Wraps a bot's composed middleware so each context can recognise intents. The built-in
  * recognizer learns the examples of every `intent()` in the tree. Returns `handler` as it
  * is when the bot has no intents and no external recognizer.
