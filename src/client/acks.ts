@@ -49,15 +49,16 @@ export class Acker {
     this.count = 0;
   }
 
-  /** Treats everything received as unacknowledged again (after a resume). */
-  forgetAcked(): void {
-    this.acked = 0;
-  }
-
-  /** Starts over for a new session, whose seqs begin at 1 again. */
-  reset(): void {
-    this.cancel();
-    this.seq = 0;
+  /**
+   * A welcome arrived. A fresh session counts seq from 0 again (messages of the old one are
+   * gone). A resumed one keeps its seq, but an ack may have been lost with the old socket:
+   * everything received counts as unacknowledged again, so the next flush acks it anew.
+   */
+  welcomed(resumed: boolean): void {
+    if (!resumed) {
+      this.cancel();
+      this.seq = 0;
+    }
     this.acked = 0;
   }
 }

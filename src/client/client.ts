@@ -7,6 +7,7 @@
 import { EventEmitter } from "eventemitter3";
 import { FATAL_CLOSE_CODES } from "../protocol/codes.js";
 import { Acker } from "./acks.js";
+import { type Deferred, deferred } from "./deferred.js";
 import {
   ConnectionClosedError,
   NoReplyError,
@@ -16,12 +17,13 @@ import {
   ServerError,
 } from "./errors.js";
 import type { BotClientEvents, ClientState, RequestOptions } from "./events.js";
-import type { BotMessage, IncomingFrame } from "./frames.js";
+import { type BotMessage, encodeHello, encodeMessage, type IncomingFrame } from "./frames.js";
 import { messageIds } from "./ids.js";
 import { Link } from "./link.js";
 import {
   type BotClientOptions,
   backoffDelay,
+  currentToken,
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
@@ -51,8 +53,8 @@ export class BotClient extends EventEmitter<BotClientEvents> {
   private attempt = 0;
   /** The reconnect delay running. */
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private opening: { resolve: () => void; reject: (error: Error) => void } | undefined;
-  private openingPromise: Promise<void> | undefined;
+  /** Callers of `connect()` waiting for the welcome. */
+  private opening: Deferred | undefined;
 
   /**
    * @param url - the server's WebSocket URL (`ws://` or `wss://`)
@@ -100,14 +102,12 @@ export class BotClient extends EventEmitter<BotClientEvents> {
    */
   connect(): Promise<void> {
     if (this.current === "open") return Promise.resolve();
-    this.openingPromise ??= new Promise<void>((resolve, reject) => {
-      this.opening = { resolve, reject };
-    });
+    this.opening ??= deferred();
     if (this.current === "idle" || this.current === "closed") {
       this.attempt = 0;
       this.open();
     }
-    return this.openingPromise;
+    return this.opening.promise;
   }
 
   /**
@@ -121,14 +121,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     if (typeof text !== "string") throw new TypeError("send(text, data?): text must be a string");
     if (this.pending.full) throw new QueueFullError(this.options.maxQueue);
     const id = this.nextId();
-    const frame: Record<string, unknown> = { type: "message", id, text };
-    if (data !== undefined) frame.data = data;
-    const encoded = JSON.stringify(frame);
-    if (byteLength(encoded, this.options.maxFrameBytes) > this.options.maxFrameBytes) {
-      throw new RangeError(
-        `send(): message is larger than maxFrameBytes (${this.options.maxFrameBytes})`,
-      );
-    }
+    const encoded = encodeMessage(id, text, data, this.options.maxFrameBytes);
     this.pending.add(id, encoded);
     if (this.current === "open") this.write(encoded);
     return id;
@@ -173,48 +166,24 @@ export class BotClient extends EventEmitter<BotClientEvents> {
 
   private open(): void {
     this.current = "connecting";
-    const link: Link = new Link(
-      this.options.WebSocket,
-      this.url,
-      {
-        hello: () => this.hello(),
-        frame: (frame) => this.receive(frame),
-        lost: (code, reason) => {
-          if (this.link === link) this.lost(code, reason);
-        },
-      },
-      this.options.connectTimeoutMs,
-    );
+    const { WebSocket, connectTimeoutMs } = this.options;
+    const link: Link = new Link(WebSocket, this.url, connectTimeoutMs, {
+      hello: () => this.hello(),
+      frame: (frame) => this.receive(frame),
+      lost: (code, reason) => this.link === link && this.lost(code, reason),
+    });
     this.link = link;
   }
 
   private async hello(): Promise<string> {
-    const frame: Record<string, unknown> = { type: "hello" };
-    try {
-      const { token } = this.options;
-      const value = typeof token === "function" ? await token() : token;
-      if (value !== undefined) frame.token = value;
-    } catch (error) {
+    const token = await currentToken(this.options.token).catch((error: unknown) => {
+      // Connect without a token: the server decides whether that is enough.
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
-    }
-    if (this.sessionId !== undefined) {
-      frame.session = this.sessionId;
-      frame.lastSeq = this.acker.lastSeq;
-    }
-    return JSON.stringify(frame);
-  }
-
-  private retryLater(id: string, retryAfterMs: number | undefined): void {
-    const encoded = this.pending.get(id);
-    if (encoded === undefined) return;
-    const timer = setTimeout(
-      () => {
-        // Re-sent only if still unconfirmed and connected; a reconnect re-sends it anyway.
-        if (this.current === "open" && this.pending.get(id) === encoded) this.write(encoded);
-      },
-      Math.min(Math.max(retryAfterMs ?? 1000, 50), 60_000),
-    );
-    (timer as { unref?: () => void }).unref?.();
+      return undefined;
+    });
+    const resume =
+      this.sessionId === undefined ? undefined : ([this.sessionId, this.acker.lastSeq] as const);
+    return encodeHello(token, resume);
   }
 
   private receive(frame: IncomingFrame | undefined): void {
@@ -227,7 +196,10 @@ export class BotClient extends EventEmitter<BotClientEvents> {
       const error = new ServerError(frame.code, frame.message, frame.replyTo, frame.retryAfterMs);
       if (frame.code === "rate_limited" && frame.replyTo !== undefined) {
         // Refused before it was handled: keep the message and send it again when allowed.
-        this.retryLater(frame.replyTo, frame.retryAfterMs);
+        this.pending.resendLater(frame.replyTo, frame.retryAfterMs, (encoded) => {
+          // Only while connected; a reconnect re-sends every unconfirmed message anyway.
+          if (this.current === "open") this.write(encoded);
+        });
         this.emit("error", error);
         return;
       }
@@ -261,11 +233,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     if (this.current !== "connecting") return;
     this.link?.welcomed();
     const hadSession = this.sessionId !== undefined;
-    // A fresh session counts seq from 0 again; messages of the old one are gone.
-    if (!frame.resumed) this.acker.reset();
-    // An ack may have been lost with the old socket: the server's welcome tells what it
-    // still holds, so acknowledge again everything received (flush below sends it).
-    else this.acker.forgetAcked();
+    this.acker.welcomed(frame.resumed);
     this.sessionId = frame.session;
     this.attempt = 0;
     this.current = "open";
@@ -279,7 +247,6 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     });
     this.opening?.resolve();
     this.opening = undefined;
-    this.openingPromise = undefined;
   }
 
   private lost(code: number, reason: string): void {
@@ -322,16 +289,10 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.pending.rejectAll(error);
     this.opening?.reject(error);
     this.opening = undefined;
-    this.openingPromise = undefined;
     this.emit("close", { code: error.code, reason: error.reason, willReconnect: false });
   }
 
   private write(frame: string): boolean {
     return this.link?.write(frame) ?? false;
   }
-}
-
-function byteLength(text: string, max: number): number {
-  // A UTF-16 unit is at most 3 UTF-8 bytes: skip encoding when that bound already fits.
-  return text.length * 3 <= max ? text.length : new TextEncoder().encode(text).length;
 }

@@ -84,3 +84,42 @@ export function decodeServerFrame(raw: unknown): IncomingFrame | undefined {
       return undefined;
   }
 }
+
+/** UTF-8 length of `text`, or a bound on it when even three bytes per unit stay under `max`. */
+function byteLength(text: string, max: number): number {
+  // A UTF-16 unit is at most 3 UTF-8 bytes: skip encoding when that bound already fits.
+  return text.length * 3 <= max ? text.length : new TextEncoder().encode(text).length;
+}
+
+/**
+ * Encodes a client `message` frame; throws a `RangeError` when it is larger than
+ * `maxFrameBytes` (the server would close the connection with 1009).
+ */
+export function encodeMessage(
+  id: string,
+  text: string,
+  data: unknown,
+  maxFrameBytes: number,
+): string {
+  const frame: Record<string, unknown> = { type: "message", id, text };
+  if (data !== undefined) frame.data = data;
+  const encoded = JSON.stringify(frame);
+  if (byteLength(encoded, maxFrameBytes) > maxFrameBytes) {
+    throw new RangeError(`send(): message is larger than maxFrameBytes (${maxFrameBytes})`);
+  }
+  return encoded;
+}
+
+/** Encodes a `hello` frame, with the session to resume and the last seq received, if any. */
+export function encodeHello(
+  token: string | undefined,
+  resume: readonly [session: string, lastSeq: number] | undefined,
+): string {
+  const frame: Record<string, unknown> = { type: "hello" };
+  if (token !== undefined) frame.token = token;
+  if (resume !== undefined) {
+    frame.session = resume[0];
+    frame.lastSeq = resume[1];
+  }
+  return JSON.stringify(frame);
+}

@@ -32,8 +32,8 @@ export class Link {
   constructor(
     WebSocket: WebSocketConstructor,
     url: string,
-    private readonly handlers: LinkHandlers,
     welcomeTimeoutMs: number,
+    private readonly handlers: LinkHandlers,
   ) {
     let socket: WebSocketLike;
     try {

@@ -154,3 +154,8 @@ export function backoffDelay(
   );
   return Math.floor(random() * cap);
 }
+
+/** The token for the next hello: the option itself, or what its function returns now. */
+export async function currentToken(token: BotClientOptions["token"]): Promise<string | undefined> {
+  return typeof token === "function" ? await token() : token;
+}

@@ -94,4 +94,19 @@ export class Pending {
     }
     this.waiters.clear();
   }
+
+  /**
+   * Re-sends message `id` after the server refused it for now (`rate_limited`): calls
+   * `resend` with its frame after `retryAfterMs` (at least 50 ms, at most a minute), if it
+   * is still unconfirmed then.
+   */
+  resendLater(id: string, retryAfterMs: number | undefined, resend: (frame: string) => void): void {
+    const encoded = this.messages.get(id);
+    if (encoded === undefined) return;
+    const delayMs = Math.min(Math.max(retryAfterMs ?? 1000, 50), 60_000);
+    const timer = setTimeout(() => {
+      if (this.messages.get(id) === encoded) resend(encoded);
+    }, delayMs);
+    (timer as { unref?: () => void }).unref?.();
+  }
 }
