@@ -27,7 +27,7 @@ describe("source layout", () => {
       (path) => !/[/\\](transports[/\\]ws|redis|client)[/\\]/.test(path),
     );
     const offenders = portable.filter((path) =>
-      /^(?:export )?(?:const|let) \w+[^=]*= *(?:randomId|localId|setTimeout|setInterval|crypto\.)/m.test(
+      /^(?:export )?(?:const|let) \w+[^=\n]*= *(?:randomId|localId|setTimeout|setInterval|crypto\.)/m.test(
         readFileSync(path, "utf8"),
       ),
     );
