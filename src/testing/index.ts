@@ -10,6 +10,7 @@
  * @module botwire/testing
  */
 
+export { type BrokerSuiteOptions, runBrokerSuite } from "../storage/broker-suite.js";
 export { type LedgerSuiteOptions, runLedgerSuite } from "../storage/ledger-suite.js";
 export { runStoreSuite, type StoreSuiteOptions } from "../storage/store-suite.js";
 export {
