@@ -1,14 +1,10 @@
 import { defineConfig } from "tsup";
+import { tsupEntry } from "./scripts/entries.mjs";
 
-// One entry per subpath export in package.json; the names give dist/<name>.{js,cjs,d.ts,d.cts}.
 export default defineConfig({
-  entry: {
-    index: "src/index.ts",
-    ws: "src/transports/ws/index.ts",
-    testing: "src/testing/index.ts",
-    client: "src/client/index.ts",
-    redis: "src/redis/index.ts",
-  },
+  // One entry per subpath export, from the one list in scripts/entries.mjs; the names give
+  // dist/<name>.{js,cjs,d.ts,d.cts}.
+  entry: tsupEntry(),
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -7,10 +7,14 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$PWD"
 
-# Entry points to check; override with e.g. CONSUMER_ENTRIES="botwire botwire/ws".
-ENTRIES="${CONSUMER_ENTRIES:-botwire botwire/ws botwire/testing botwire/client botwire/redis}"
-# Entry points a Node-only consumer (no DOM lib) must type-check against.
-SERVER_ENTRIES="${CONSUMER_SERVER_ENTRIES:-botwire botwire/ws botwire/testing botwire/redis}"
+# Entry points to check, from the one list in scripts/entries.mjs; override with e.g.
+# CONSUMER_ENTRIES="botwire botwire/ws".
+ENTRIES="${CONSUMER_ENTRIES:-$(node scripts/entries.mjs)}"
+# Entry points a Node-only consumer (no DOM lib) must type-check against: all but those
+# marked `dom` in the list.
+SERVER_ENTRIES="${CONSUMER_SERVER_ENTRIES:-$(node scripts/entries.mjs --no-dom)}"
+# Entry points that export types only: their JavaScript module may be empty.
+TYPES_ONLY=" $(node scripts/entries.mjs --types-only) "
 
 TSC="$ROOT/node_modules/.bin/tsc"
 NODE_TYPES="$(node -p 'require("./node_modules/@types/node/package.json").version')"
@@ -40,7 +44,7 @@ echo "== ESM import"
 for e in $ENTRIES; do
   node --input-type=module -e "
     const m = await import('$e');
-    if (Object.keys(m).length === 0) throw new Error('$e: no exports');
+    if (Object.keys(m).length === 0 && !'$TYPES_ONLY'.includes(' $e ')) throw new Error('$e: no exports');
     console.log('  import  $e:', Object.keys(m).sort().join(', '));
   "
 done
@@ -49,7 +53,7 @@ echo "== CJS require"
 for e in $ENTRIES; do
   node --input-type=commonjs -e "
     const m = require('$e');
-    if (Object.keys(m).length === 0) throw new Error('$e: no exports');
+    if (Object.keys(m).length === 0 && !'$TYPES_ONLY'.includes(' $e ')) throw new Error('$e: no exports');
     console.log('  require $e:', Object.keys(m).sort().join(', '));
   "
 done

@@ -1,94 +1,54 @@
 /**
  * botwire: build chat bots that talk over WebSocket.
  *
- * The core runs anywhere (Node, browsers, Deno, Bun). Attach it to a server with
- * `serve` from `botwire/ws`, test it with `createTestClient` from `botwire/testing`.
- * @module
+ * This entry holds what a bot author uses. The core runs anywhere (Node, browsers, Deno,
+ * Bun, workerd): serve a bot with `serve` from `botwire/ws`, test it with `createTestClient`
+ * from `botwire/testing`. Writing middleware, stores, transports or other clients? See
+ * `botwire/middleware`, `botwire/storage`, `botwire/transport` and `botwire/protocol`.
+ *
+ * @example
+ * ```ts
+ * import { Bot, type Context, session, type SessionFlavor } from "botwire";
+ * import { serve } from "botwire/ws";
+ *
+ * type MyContext = Context & SessionFlavor<{ count: number }>;
+ * const bot = new Bot<MyContext>();
+ * bot.use(session({ initial: () => ({ count: 0 }) }));
+ * bot.command("start", (ctx) => ctx.reply("Welcome!"));
+ * bot.on("message", (ctx) => ctx.reply(`Message #${++ctx.session.count}`));
+ * serve(bot, { port: 3000 });
+ * ```
+ * @module botwire
  */
+// biome-ignore-all assist/source/organizeImports: the exports are grouped by audience, not sorted
+
+// The bot
 export { Bot, type BotOptions, type Recipient } from "./bot/bot.js";
 export { Composer } from "./bot/composer.js";
-export {
-  compose,
-  flatten,
-  type Middleware,
-  type MiddlewareFn,
-  type MiddlewareObj,
-  type NextFunction,
-  type Predicate,
-} from "./core/compose.js";
-export {
-  Context,
-  type ContextConnection,
-  type IntentMatch,
-  type Reply,
-  type UpdateKind,
-} from "./core/context.js";
-export {
-  BotError,
-  ClientError,
-  type ClientErrorOptions,
-} from "./core/errors.js";
-export type {
-  BotEvents,
-  ConnectEvent,
-  DisconnectEvent,
-  HandledEvent,
-  ViolationEvent,
-} from "./core/events.js";
-export {
-  type Handshake,
-  type HandshakeHook,
-  HandshakeRejection,
-  withHandshake,
-} from "./core/handshake.js";
-export { DEFAULT_LIMITS, type Limits } from "./core/limits.js";
+export type { BotEvents } from "./core/events.js";
+export type { Limits } from "./core/limits.js";
 export type { Logger } from "./core/logger.js";
-export type {
-  Connection,
-  ConnectionInfo,
-  ConnectionListener,
-  ConnectionOptions,
-  Transport,
-  TransportHost,
-} from "./core/transport.js";
+
+// Context and routing
+export type { Middleware, MiddlewareFn, MiddlewareObj, NextFunction } from "./core/compose.js";
+export { type CommandMatch, Context, type IntentMatch, type Reply } from "./core/context.js";
+export { isIntent } from "./router/intent/predicate.js";
+export { IntentRecognizer, type IntentRecognizerOptions } from "./router/intent/recognizer.js";
+export { isCommand, isUpdate, matchesText } from "./router/predicates.js";
+
+// Sessions and dialogs
 export type { DialogControl, DialogFlavor, DialogOptions, DialogStep } from "./dialog/types.js";
-export * from "./middleware/index.js";
-// The wire protocol's public surface: codes, frame types and schemas (for writing other
-// clients and tools). Parsing and encoding stay internal.
-export * from "./protocol/codes.js";
-export * from "./protocol/frames.js";
-export type { CommandMatch } from "./router/command.js";
-export * from "./router/intent/index.js";
-export { isCommand, isUpdate, matchesText, type Trigger } from "./router/predicates.js";
-export { SessionConflictError, SessionLockTimeoutError } from "./session/errors.js";
-export { defaultSessionKey } from "./session/options.js";
 export { session } from "./session/session.js";
-export type {
-  SessionFlavor,
-  SessionLockOptions,
-  SessionOptions,
-  Turn,
-} from "./session/types.js";
-export { type Broker, type BrokerListener, MemoryBroker } from "./storage/broker.js";
-export { SessionLostError } from "./storage/errors.js";
-export {
-  type Claim,
-  isLedgerFactory,
-  type Ledger,
-  type LedgerFactory,
-  type OpenResult,
-  type OutboxEntry,
-} from "./storage/ledger.js";
-export type { LedgerLimits } from "./storage/ledger-limits.js";
-export { MemoryLedger } from "./storage/memory-ledger.js";
-export { MemoryStore, type MemoryStoreOptions } from "./storage/memory-store.js";
-export {
-  type AtomicStore,
-  type Counter,
-  isAtomicStore,
-  isSessionStore,
-  type SessionStore,
-  type Store,
-  type Versioned,
-} from "./storage/store.js";
-export type { MaybePromise } from "./util/types.js";
+export type { SessionFlavor, SessionOptions, Turn } from "./session/types.js";
+export { MemoryStore } from "./storage/memory-store.js";
+
+// Middleware
+export { type AuthFlavor, type AuthOptions, auth } from "./middleware/auth.js";
+export { type CacheOptions, cache } from "./middleware/cache.js";
+export { type RateLimitOptions, rateLimit } from "./middleware/rate-limit.js";
+export { staticTokens } from "./middleware/static-tokens.js";
+export { type ValidateOptions, validate } from "./middleware/validate.js";
+
+// Errors
+export { BotError, ClientError } from "./core/errors.js";
+export { SessionConflictError, SessionLockTimeoutError } from "./session/errors.js";

@@ -3,7 +3,8 @@
 // It prints its URL, then plays each failure once with a raw WebSocket client and prints
 // exactly what the client sees. Add --serve to keep it running afterwards.
 import { createServer } from "node:http";
-import { auth, Bot, escapeHtml, rateLimit, staticTokens, validate } from "botwire";
+import { auth, Bot, rateLimit, staticTokens, validate } from "botwire";
+import { escapeHtml } from "botwire/text";
 import { serve } from "botwire/ws";
 import * as v from "valibot";
 import { WebSocket } from "ws";

@@ -6,7 +6,7 @@ import { Bot, session } from "botwire";
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const PLANS = ["basic", "pro"];
 
-/** @param {{ store?: import("botwire").Store, logger?: import("botwire").Logger }} options */
+/** @param {{ store?: import("botwire/storage").Store, logger?: import("botwire").Logger }} options */
 export function createSignupBot(options = {}) {
   const bot = new Bot(options);
 

@@ -15,7 +15,7 @@
  * const redis = new Redis();
  * const bot = new Bot({ ledger: new RedisLedger(redis), broker: new RedisBroker(redis, redis.duplicate()) });
  * ```
- * @module
+ * @module botwire/redis
  */
 export { RedisBroker, type RedisBrokerOptions } from "./broker.js";
 export { RedisLedger, type RedisLedgerOptions } from "./ledger.js";

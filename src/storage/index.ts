@@ -1,7 +1,8 @@
 /**
  * For writing stores, ledgers and brokers: the contracts the core relies on, their type
  * guards, and the in-memory implementations (the defaults of a single process). Check your
- * implementation with the conformance suites of `botwire/testing` (`runStoreSuite`).
+ * implementation with the conformance suites of `botwire/testing` (`runStoreSuite`,
+ * `runLedgerSuite`, `runBrokerSuite`).
  *
  * @example
  * ```ts

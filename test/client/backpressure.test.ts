@@ -2,7 +2,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { Bot, type DisconnectEvent } from "../../src/index.js";
+import { Bot } from "../../src/index.js";
+import type { DisconnectEvent } from "../../src/middleware/index.js";
 import { serve } from "../../src/transports/ws/index.js";
 import { until } from "./helpers.js";
 

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BotClient, type BotMessage, type OpenEvent } from "../../src/client/index.js";
-import { Bot, DEFAULT_LIMITS, type Limits, MemoryLedger } from "../../src/index.js";
+import { Bot, type Limits } from "../../src/index.js";
+import { DEFAULT_LIMITS } from "../../src/middleware/index.js";
+import { MemoryLedger } from "../../src/storage/index.js";
 import { controlledWebSocket, fast, gate, type Served, serveBot, until } from "./helpers.js";
 
 const cleanup: Array<() => unknown> = [];
@@ -179,7 +181,7 @@ describe("BotClient delivery guarantees (real server)", () => {
   });
 
   it("sendTo reaches a connected client, and waits in the outbox for an offline one", async () => {
-    const { withHandshake } = await import("../../src/index.js");
+    const { withHandshake } = await import("../../src/middleware/index.js");
     const { bot, served } = await setup((bot) => {
       bot.use(
         withHandshake(

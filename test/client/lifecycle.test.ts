@@ -10,7 +10,8 @@ import {
   type ReconnectingEvent,
   ServerError,
 } from "../../src/client/index.js";
-import { Bot, HandshakeRejection, withHandshake } from "../../src/index.js";
+import { Bot } from "../../src/index.js";
+import { HandshakeRejection, withHandshake } from "../../src/middleware/index.js";
 import { fast, serveBot, until } from "./helpers.js";
 
 const cleanup: Array<() => unknown> = [];

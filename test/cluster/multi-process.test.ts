@@ -4,12 +4,16 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotClient, type BotMessage } from "../../src/client/index.js";
 import { startBalancer } from "../helpers/balancer.js";
+import { skipWithoutBuild } from "../helpers/dist-built.js";
 import { skipWithoutRedis } from "../helpers/redis-available.js";
 import { until } from "../helpers/until.js";
 
 // These tests run the real example node (examples/cluster/node.js) as child processes against
-// real Redis, so they use the built package: `npm test` builds before running vitest.
-const skip = await skipWithoutRedis("multi-process cluster tests");
+// real Redis, so they use the built package: `npm test` builds before running vitest. Without
+// a build they skip with a message (and fail in CI, where the build must exist).
+const skip =
+  skipWithoutBuild("multi-process cluster tests", ["index.js", "redis.js", "ws.js"]) ||
+  (await skipWithoutRedis("multi-process cluster tests"));
 const NODE_SCRIPT = fileURLToPath(new URL("../../examples/cluster/node.js", import.meta.url));
 const prefix = `test-cluster:${Date.now().toString(36)}:`;
 

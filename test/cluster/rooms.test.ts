@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Bot, DEFAULT_LIMITS, MemoryBroker, MemoryLedger } from "../../src/index.js";
+import { Bot } from "../../src/index.js";
+import { DEFAULT_LIMITS } from "../../src/middleware/index.js";
+import { MemoryBroker, MemoryLedger } from "../../src/storage/index.js";
 import { createTestClient } from "../../src/testing/index.js";
 
 /** Two bots sharing a ledger and a broker: two "nodes" in one process. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Bot, DEFAULT_LIMITS, type Ledger, MemoryLedger } from "../../src/index.js";
+import { Bot } from "../../src/index.js";
+import { DEFAULT_LIMITS } from "../../src/middleware/index.js";
+import { type Ledger, MemoryLedger } from "../../src/storage/index.js";
 import { createTestClient } from "../../src/testing/index.js";
 
 describe("server-side bounds against hostile clients", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_LIMITS, MemoryLedger } from "../../src/index.js";
+import { DEFAULT_LIMITS } from "../../src/middleware/index.js";
+import { MemoryLedger } from "../../src/storage/index.js";
 
 const encode = (text: string) => (seq: number) => JSON.stringify({ type: "message", seq, text });
 
@@ -44,16 +45,21 @@ describe("MemoryLedger pins connected sessions", () => {
   });
 
   it("a session kept busy stays alive past its TTL, though no other session is used", async () => {
-    const ledger = new MemoryLedger({ ...DEFAULT_LIMITS, sessionTtlMs: 200 });
+    // A TTL far above the gaps between uses, so a busy machine's timer delays cannot make a
+    // gap exceed it; the session is used until it has lived 1.5 TTLs.
+    const ttl = 400;
+    const ledger = new MemoryLedger({ ...DEFAULT_LIMITS, sessionTtlMs: ttl });
     const { session } = ledger.open({});
-    for (let i = 0; i < 10; i++) {
+    const opened = Date.now();
+    let i = 0;
+    while (Date.now() - opened < ttl * 1.5) {
       expect(ledger.claim(session, `m${i}`).state).toBe("new");
       ledger.append(session, encode(`reply ${i}`));
       ledger.settle(session, `m${i}`, [i + 1]);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      i++;
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
-    // 500 ms after it was opened, 50 ms after its last use.
-    expect(ledger.open({ session, lastSeq: 10 }).resumed).toBe(true);
+    expect(ledger.open({ session, lastSeq: i }).resumed).toBe(true);
   });
 
   it("does not evict a pinned session under byte pressure, and lets it go once unpinned", () => {

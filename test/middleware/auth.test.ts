@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { auth, Bot, type Context, safeCompare, staticTokens } from "../../src/index.js";
+import { auth, Bot, type Context, staticTokens } from "../../src/index.js";
 import { createTestClient } from "../../src/testing/index.js";
+import { safeCompare } from "../../src/text/index.js";
 import * as compare from "../../src/util/safe-compare.js";
 
 vi.mock("../../src/util/safe-compare.js", { spy: true });

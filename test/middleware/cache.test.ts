@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Bot, cache, normalizeQuestion } from "../../src/index.js";
+import { Bot, cache } from "../../src/index.js";
 import { createTestClient } from "../../src/testing/index.js";
+import { normalizeQuestion } from "../../src/text/index.js";
 
 describe("cache()", () => {
   it("replays replies of an identical question without running the rest of the chain", async () => {

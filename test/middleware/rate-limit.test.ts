@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { Bot, MemoryStore, rateLimit } from "../../src/index.js";
 import { createTestClient } from "../../src/testing/index.js";
 
@@ -54,16 +54,23 @@ describe("rateLimit()", () => {
   });
 
   it("opens a new window after windowMs; connect updates are not counted", async () => {
-    const bot = new Bot();
-    bot.use(rateLimit({ limit: 1, windowMs: 40 }));
-    bot.on("connect", () => undefined);
-    bot.on("message", (ctx) => ctx.reply("ok"));
-    const client = createTestClient(bot);
-    expect((await client.send("1"))[0]?.text).toBe("ok");
-    expect((await client.send("2"))[0]?.code).toBe("rate_limited");
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect((await client.send("3"))[0]?.text).toBe("ok");
-    await bot.stop();
+    // The clock is faked: on a busy machine real time could end the window between "1" and "2".
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const bot = new Bot();
+      bot.use(rateLimit({ limit: 1, windowMs: 40 }));
+      bot.on("connect", () => undefined);
+      bot.on("message", (ctx) => ctx.reply("ok"));
+      const client = createTestClient(bot);
+      expect((await client.send("1"))[0]?.text).toBe("ok");
+      vi.setSystemTime(Date.now() + 39);
+      expect((await client.send("2"))[0]?.code).toBe("rate_limited");
+      vi.setSystemTime(Date.now() + 1);
+      expect((await client.send("3"))[0]?.text).toBe("ok");
+      await bot.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("rejects bad options at the factory", () => {

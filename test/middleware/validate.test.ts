@@ -1,7 +1,8 @@
 import * as v from "valibot";
 import { describe, expect, expectTypeOf, it } from "vitest";
-import { Bot, escapeHtml, html, validate } from "../../src/index.js";
+import { Bot, validate } from "../../src/index.js";
 import { createTestClient } from "../../src/testing/index.js";
+import { escapeHtml, html } from "../../src/text/index.js";
 
 describe("validate()", () => {
   it("passes the parsed, typed value on and stops the chain with bad_request", async () => {

@@ -1,5 +1,5 @@
 import { Redis } from "ioredis";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_LIMITS } from "../../src/middleware/index.js";
 import { RedisLedger } from "../../src/redis/ledger.js";
 import { type Ledger, MemoryLedger } from "../../src/storage/index.js";
@@ -32,6 +32,16 @@ describe.skipIf(skipRedis)("RedisLedger", () => {
 });
 
 describe.skipIf(skipRedis)("RedisLedger specifics", () => {
+  // Claim leases are judged by the clock of the node that claims (Date.now() goes to Redis),
+  // so these tests move a fake clock instead of sleeping: a busy machine cannot stretch a gap.
+  const clock = {
+    start: () => vi.useFakeTimers({ toFake: ["Date"] }),
+    advance: (ms: number) => vi.setSystemTime(Date.now() + ms),
+  };
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   /** A ledger of its own (fresh key prefix) with a short claim lease. */
   const leased = (claimLeaseMs: number) => {
     const redis = new Redis({ host: "127.0.0.1", port: 6379 });
@@ -41,15 +51,18 @@ describe.skipIf(skipRedis)("RedisLedger specifics", () => {
   };
 
   it("lets another node take over a claim whose lease expired", async () => {
+    clock.start();
     const { ledger } = leased(50);
     const { session } = await ledger.open({});
     expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
+    clock.advance(49);
     expect(await ledger.claim(session, "x")).toEqual({ state: "pending" });
-    await new Promise((r) => setTimeout(r, 80));
+    clock.advance(1);
     expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
   });
 
   it("takes over the claim of a node that died after replying as done, with those replies", async () => {
+    clock.start();
     const { ledger } = leased(50);
     const { session } = await ledger.open({});
     expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
@@ -60,7 +73,7 @@ describe.skipIf(skipRedis)("RedisLedger specifics", () => {
     // A failed-handler release must not drop a claim that already replied.
     await ledger.release(session, "x");
     expect(await ledger.claim(session, "x")).toEqual({ state: "pending" });
-    await new Promise((r) => setTimeout(r, 80));
+    clock.advance(50);
     // The next node replays instead of running the handler again — and keeps saying so.
     const done = { state: "done", replies: [first, second] };
     expect(await ledger.claim(session, "x")).toEqual(done);
@@ -68,25 +81,25 @@ describe.skipIf(skipRedis)("RedisLedger specifics", () => {
   });
 
   describe("renewClaim", () => {
-    const sleepUntil = (start: number, ms: number) =>
-      new Promise((r) => setTimeout(r, Math.max(0, start + ms - Date.now())));
+    const setClock = (start: number, ms: number) => vi.setSystemTime(start + ms);
 
     it("exposes its lease", () => {
       expect(leased(1234).ledger.claimLeaseMs).toBe(1234);
     });
 
     it("keeps a renewed claim pending past its original deadline, until the new one", async () => {
+      clock.start();
       const { ledger } = leased(300);
       const { session } = await ledger.open({});
       const start = Date.now();
       expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
-      await sleepUntil(start, 200);
+      setClock(start, 200);
       await ledger.renewClaim(session, "x");
       // The original deadline (start + 300) has passed; the renewed one (≥ start + 500) has not.
-      await sleepUntil(start, 380);
+      setClock(start, 380);
       expect(await ledger.claim(session, "x")).toEqual({ state: "pending" });
       // Renewal is a lease, not a lock: without more renewals the claim expires again.
-      await sleepUntil(start, 600);
+      setClock(start, 600);
       expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
     });
 
@@ -106,18 +119,19 @@ describe.skipIf(skipRedis)("RedisLedger specifics", () => {
     });
 
     it("keeps the reply seqs recorded with the claim", async () => {
+      clock.start();
       const { ledger } = leased(300);
       const { session } = await ledger.open({});
       const start = Date.now();
       expect(await ledger.claim(session, "x")).toEqual({ state: "new" });
       const first = await ledger.append(session, encode("one"), "x");
       const second = await ledger.append(session, encode("two"), "x");
-      await sleepUntil(start, 200);
+      setClock(start, 200);
       await ledger.renewClaim(session, "x");
-      await sleepUntil(start, 380);
+      setClock(start, 380);
       expect(await ledger.claim(session, "x")).toEqual({ state: "pending" });
       // Its node "dies": after the renewed lease, the takeover replays both replies.
-      await sleepUntil(start, 600);
+      setClock(start, 600);
       expect(await ledger.claim(session, "x")).toEqual({
         state: "done",
         replies: [first, second],

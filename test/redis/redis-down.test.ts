@@ -2,15 +2,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createServer } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import {
-  Bot,
-  type Context,
-  DEFAULT_LIMITS,
-  MemoryLedger,
-  type SessionFlavor,
-  session,
-} from "../../src/index.js";
+import { Bot, type Context, type SessionFlavor, session } from "../../src/index.js";
+import { DEFAULT_LIMITS } from "../../src/middleware/index.js";
 import { RedisStore } from "../../src/redis/index.js";
+import { MemoryLedger } from "../../src/storage/index.js";
 import { connect, start } from "../session/helpers.js";
 
 type Ctx = Context & SessionFlavor<{ count: number }>;

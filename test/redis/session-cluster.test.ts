@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { Bot, type Context, type SessionFlavor, session, withHandshake } from "../../src/index.js";
+import { Bot, type Context, type SessionFlavor, session } from "../../src/index.js";
+import { withHandshake } from "../../src/middleware/index.js";
 import { RedisStore } from "../../src/redis/index.js";
 import { redisFixture, skipWithoutRedis } from "../helpers/redis-available.js";
 import type { Frame } from "../helpers/ws-client.js";

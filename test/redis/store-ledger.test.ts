@@ -1,6 +1,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { Bot, DEFAULT_LIMITS } from "../../src/index.js";
+import { Bot } from "../../src/index.js";
+import { DEFAULT_LIMITS } from "../../src/middleware/index.js";
 import { RedisBroker, RedisLedger, RedisStore } from "../../src/redis/index.js";
 import { skipWithoutRedis } from "../helpers/redis-available.js";
 import { connect, start } from "../session/helpers.js";
@@ -37,7 +38,10 @@ describe.skipIf(skip)("new Bot({ store: new RedisStore(redis) })", () => {
     expect(await second.raw.next("message")).toMatchObject({ seq: 2, text: "a: two" });
     // The id handled on a is not handled again on b.
     second.raw.send({ type: "message", id: missed, text: "two" });
-    await new Promise((r) => setTimeout(r, 100));
+    // The replayed reply arrives twice (resume, then dedup); wait for it, not for a fixed time.
+    await second.raw.waitFor(
+      (frames) => frames.filter((f) => f.type === "message" && f.replyTo === missed).length >= 2,
+    );
     expect(
       second.raw.frames.filter((f) => f.type === "message" && f.replyTo === missed),
     ).toHaveLength(2);

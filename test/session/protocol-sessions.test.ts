@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Bot, type Context, type SessionFlavor, session, withHandshake } from "../../src/index.js";
+import { Bot, type Context, type SessionFlavor, session } from "../../src/index.js";
+import { withHandshake } from "../../src/middleware/index.js";
 import { connect, start } from "./helpers.js";
 
 type Ctx = Context & SessionFlavor<{ count: number }>;

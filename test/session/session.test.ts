@@ -6,10 +6,10 @@ import {
   MemoryStore,
   SessionConflictError,
   type SessionFlavor,
-  type Store,
   session,
-  withHandshake,
 } from "../../src/index.js";
+import { withHandshake } from "../../src/middleware/index.js";
+import type { Store } from "../../src/storage/index.js";
 import { createTestClient } from "../../src/testing/index.js";
 
 type Counter = Context & SessionFlavor<{ count: number }>;

@@ -13,8 +13,8 @@
  * serve(bot, { server, path: "/chat" });
  * server.listen(3000);
  * ```
- * @module
+ * @module botwire/ws
  */
-export type { TransportPolicyOptions, UpgradeDecision } from "../policy/index.js";
+export type { AllowedOrigins, TransportPolicyOptions, UpgradeDecision } from "../policy/index.js";
 export type { ServeOptions } from "./options.js";
 export { type ServeHandle, serve } from "./serve.js";

@@ -1,0 +1,142 @@
+/**
+ * The one list of botwire's entry points. Everything else that lists them is generated from
+ * it or checked against it:
+ *   - tsup.config.ts builds `dist/<name>.{js,cjs,d.ts,d.cts}` from `source`;
+ *   - typedoc.config.mjs documents each `source` (the file's `@module <importPath>` tag names
+ *     the page);
+ *   - scripts/check-consumers.sh imports and type-checks each `importPath` from the tarball;
+ *   - package.json `exports` and `typesVersions`: `node scripts/entries.mjs --write` rewrites
+ *     them, and test/package/entries.test.ts fails when they drift.
+ *
+ * To add an entry point: add a line here, create `source` with a `@module botwire/<subpath>`
+ * doc comment, run `node scripts/entries.mjs --write`.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** @type {readonly import("./entries.d.mts").Entry[]} */
+export const entries = [
+  {
+    subpath: ".",
+    name: "index",
+    source: "src/index.ts",
+    audience: "bot authors: Bot, Context, routing, sessions, dialogs, the middleware factories",
+  },
+  {
+    subpath: "./ws",
+    name: "ws",
+    source: "src/transports/ws/index.ts",
+    audience: "serving a bot over WebSocket in Node (`serve`)",
+  },
+  {
+    subpath: "./testing",
+    name: "testing",
+    source: "src/testing/index.ts",
+    audience: "tests: `createTestClient`, the memory transport, conformance suites",
+  },
+  {
+    subpath: "./client",
+    name: "client",
+    source: "src/client/index.ts",
+    audience: "apps that talk to a bot: `BotClient` for browsers and Node",
+    dom: true,
+  },
+  {
+    subpath: "./redis",
+    name: "redis",
+    source: "src/redis/index.ts",
+    audience: "running on many nodes: `RedisStore`, `RedisLedger`, `RedisBroker`",
+  },
+  {
+    subpath: "./middleware",
+    name: "middleware",
+    source: "src/middleware/index.ts",
+    audience:
+      "middleware and plugin authors: `compose`, handshake hooks, events, detail types and defaults",
+  },
+  {
+    subpath: "./protocol",
+    name: "protocol",
+    source: "src/protocol/index.ts",
+    audience: "other clients and tools: frame types and schemas, error and close codes, limits",
+  },
+  {
+    subpath: "./storage",
+    name: "storage",
+    source: "src/storage/index.ts",
+    audience: "store, ledger and broker authors: the contracts and the memory implementations",
+  },
+  {
+    subpath: "./transport",
+    name: "transport",
+    source: "src/transports/index.ts",
+    audience: "transport authors: the `Transport` / `Connection` contract",
+    typesOnly: true,
+  },
+  {
+    subpath: "./text",
+    name: "text",
+    source: "src/text/index.ts",
+    audience: "text helpers: HTML escaping, constant-time compare, normalising and tokenising",
+  },
+];
+
+/** The package name the subpaths hang off. */
+export const packageName = "botwire";
+
+/**
+ * What `import` resolves an entry to, e.g. `botwire/ws`.
+ * @param {import("./entries.d.mts").Entry} entry
+ */
+export function importPath(entry) {
+  return entry.subpath === "." ? packageName : `${packageName}/${entry.subpath.slice(2)}`;
+}
+
+/** package.json `exports`: types first for both `import` and `require`. */
+export function packageExports() {
+  /** @type {Record<string, unknown>} */
+  const map = {};
+  for (const { subpath, name } of entries) {
+    map[subpath] = {
+      import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
+      require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+    };
+  }
+  map["./package.json"] = "./package.json";
+  return map;
+}
+
+/** package.json `typesVersions`: the subpaths for TypeScript's node10 resolution. */
+export function packageTypesVersions() {
+  /** @type {Record<string, string[]>} */
+  const paths = {};
+  for (const { subpath, name } of entries) {
+    if (subpath !== ".") paths[subpath.slice(2)] = [`./dist/${name}.d.cts`];
+  }
+  return { "*": paths };
+}
+
+/** tsup's `entry`: output name → source file. */
+export function tsupEntry() {
+  return Object.fromEntries(entries.map((e) => [e.name, e.source]));
+}
+
+// `node scripts/entries.mjs --write` rewrites package.json's entry fields from the list;
+// `node scripts/entries.mjs [--no-dom] [--types-only]` prints the import paths of all entries
+// (or of those without `dom`, or with `typesOnly`); scripts/check-consumers.sh reads them.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  if (args.includes("--write")) {
+    const file = fileURLToPath(new URL("../package.json", import.meta.url));
+    const pkg = JSON.parse(readFileSync(file, "utf8"));
+    pkg.exports = packageExports();
+    pkg.typesVersions = packageTypesVersions();
+    writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
+    console.log(`package.json: ${entries.length} entry points written`);
+  } else {
+    let pick = entries;
+    if (args.includes("--no-dom")) pick = pick.filter((e) => !e.dom);
+    if (args.includes("--types-only")) pick = pick.filter((e) => e.typesOnly);
+    console.log(pick.map(importPath).join(" "));
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * For writing transports: the small contract between the bot and a source of connections.
+ * A transport maps its runtime's sockets onto {@link Connection} and feeds each one's
+ * events to the {@link ConnectionListener} the bot returns; `bot.start(transport)` runs it.
+ * `botwire/ws` (Node, `ws`) and the memory transport of `botwire/testing` are two of them.
+ *
+ * @example
+ * ```ts
+ * import type { Connection, Transport, TransportHost } from "botwire/transport";
+ *
+ * // A transport over some runtime's WebSocket server.
+ * class MyTransport implements Transport {
+ *   constructor(private readonly server: MyWebSocketServer) {}
+ *   listen(host: TransportHost) {
+ *     this.server.onConnection((socket, request) => {
+ *       const connection: Connection = {
+ *         id: crypto.randomUUID(),
+ *         info: { remoteAddress: request.ip, origin: request.headers.origin, headers: request.headers },
+ *         get bufferedAmount() { return socket.bufferedAmount; },
+ *         send: (frame) => socket.send(frame),
+ *         close: (code, reason) => socket.close(code, reason),
+ *       };
+ *       const listener = host.open(connection);
+ *       socket.onText((frame) => listener.message(frame));
+ *       socket.onBinary(() => listener.binary());
+ *       socket.onClose((code, reason) => listener.close(code, reason));
+ *     });
+ *   }
+ *   close(code: number, reason: string) {
+ *     return this.server.close(code, reason);
+ *   }
+ * }
+ * ```
+ * @module botwire/transport
+ */
+
+export type {
+  Connection,
+  ConnectionInfo,
+  ConnectionListener,
+  ConnectionOptions,
+  Transport,
+  TransportHost,
+} from "../core/transport.js";
