@@ -17,7 +17,7 @@ const LAYERS = [
   ["middleware"],
   ["bot"],
   ["transports", "redis"],
-  ["testing"],
+  ["testing", "text"],
 ];
 
 const rank = new Map(LAYERS.flatMap((names, i) => names.map((name) => [name, i])));
@@ -39,7 +39,7 @@ const layerRules = folders.map((from) => {
 });
 
 const PORTABLE =
-  "^src/(util|protocol|storage|core|connection|router|dialog|session|middleware|bot|testing|client|transports/memory|transports/policy)/";
+  "^src/(util|protocol|storage|core|connection|router|dialog|session|middleware|bot|testing|client|transports/memory|transports/policy|text)/";
 
 module.exports = {
   forbidden: [

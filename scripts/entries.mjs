@@ -70,8 +70,7 @@ export const entries = [
     subpath: "./transport",
     name: "transport",
     source: "src/transports/index.ts",
-    audience: "transport authors: the `Transport` / `Connection` contract",
-    typesOnly: true,
+    audience: "transport authors: the `Transport` / `Connection` contract and the shared policy",
   },
   {
     subpath: "./text",

@@ -31,7 +31,15 @@ export type { Logger } from "./core/logger.js";
 
 // Context and routing
 export type { Middleware, MiddlewareFn, MiddlewareObj, NextFunction } from "./core/compose.js";
-export { type CommandMatch, Context, type IntentMatch, type Reply } from "./core/context.js";
+export {
+  type CommandContext,
+  type CommandMatch,
+  Context,
+  type HearsContext,
+  type IntentContext,
+  type IntentMatch,
+  type Reply,
+} from "./core/context.js";
 export { isIntent } from "./router/intent/predicate.js";
 export { IntentRecognizer, type IntentRecognizerOptions } from "./router/intent/recognizer.js";
 export { isCommand, isUpdate, matchesText } from "./router/predicates.js";

@@ -3,6 +3,9 @@
  * A transport maps its runtime's sockets onto {@link Connection} and feeds each one's
  * events to the {@link ConnectionListener} the bot returns; `bot.start(transport)` runs it.
  * `botwire/ws` (Node, `ws`) and the memory transport of `botwire/testing` are two of them.
+ * The runtime-neutral policy (`resolvePolicy`, `Admission`, `Heartbeat`, `clampReason`) is
+ * here too, so a new transport is a mapping of its socket and nothing more; prove it with
+ * `runTransportSuite` from `botwire/testing`.
  *
  * @example
  * ```ts
@@ -34,6 +37,7 @@
  * @module botwire/transport
  */
 
+// The contract.
 export type {
   Connection,
   ConnectionInfo,
@@ -42,3 +46,21 @@ export type {
   Transport,
   TransportHost,
 } from "../core/transport.js";
+// Policy every server transport applies the same way (see docs/extending.md).
+export {
+  AddressCounts,
+  Admission,
+  type AdmissionPolicy,
+  type AllowedOrigins,
+  type Beating,
+  clampReason,
+  Heartbeat,
+  isValidCloseCode,
+  normalizeAddress,
+  originPolicy,
+  type ResolvedPolicy,
+  resolvePolicy,
+  type TransportPolicyOptions,
+  type UpgradeDecision,
+  type Verdict,
+} from "./policy/index.js";
