@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IntentRecognizer } from "../../src/index.js";
+import { IntentRecognizer } from "../../../src/index.js";
 import {
   HELD_OUT_IN_SCOPE,
   HELD_OUT_OUT_OF_SCOPE,

@@ -2,11 +2,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
-import { Bot } from "../../src/index.js";
-import { type ServeHandle, serve } from "../../src/transports/ws/index.js";
-import { cleanupAfterEach, echoBot, listen } from "../helpers/servers.js";
-import { until } from "../helpers/until.js";
-import { RawClient } from "../helpers/ws-client.js";
+import { Bot } from "../../../src/index.js";
+import { type ServeHandle, serve } from "../../../src/transports/ws/index.js";
+import { cleanupAfterEach, echoBot, listen } from "../../helpers/servers.js";
+import { until } from "../../helpers/until.js";
+import { RawClient } from "../../helpers/ws-client.js";
 
 const cleanups = cleanupAfterEach();
 

@@ -1,5 +1,9 @@
 import { describe, it } from "vitest";
-import { MemoryTransport, runTransportSuite, type SuiteSocket } from "../../src/testing/index.js";
+import {
+  MemoryTransport,
+  runTransportSuite,
+  type SuiteSocket,
+} from "../../../src/testing/index.js";
 
 runTransportSuite({
   name: "transport conformance: MemoryTransport",

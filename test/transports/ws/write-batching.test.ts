@@ -3,11 +3,11 @@ import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
-import { Bot } from "../../src/index.js";
-import { serve } from "../../src/transports/ws/index.js";
-import { toConnection } from "../../src/transports/ws/socket.js";
-import { cleanupAfterEach } from "../helpers/servers.js";
-import { RawClient } from "../helpers/ws-client.js";
+import { Bot } from "../../../src/index.js";
+import { serve } from "../../../src/transports/ws/index.js";
+import { toConnection } from "../../../src/transports/ws/socket.js";
+import { cleanupAfterEach } from "../../helpers/servers.js";
+import { RawClient } from "../../helpers/ws-client.js";
 
 const cleanups = cleanupAfterEach();
 

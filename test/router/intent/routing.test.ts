@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Bot, Composer } from "../../src/index.js";
-import { createTestClient } from "../../src/testing/index.js";
+import { Bot, Composer } from "../../../src/index.js";
+import { createTestClient } from "../../../src/testing/index.js";
 
 describe("bot.intent()", () => {
   it("routes by intent, sets ctx.intent, and leaves other messages to later handlers", async () => {

@@ -1,14 +1,14 @@
 import { createServer, get, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { Bot } from "../../src/index.js";
-import { AddressCounts } from "../../src/transports/policy/index.js";
-import { type ServeOptions, serve } from "../../src/transports/ws/index.js";
-import { resolveServeOptions } from "../../src/transports/ws/options.js";
-import { addressOf } from "../../src/transports/ws/upgrade.js";
-import { cleanupAfterEach, echoBot, listen } from "../helpers/servers.js";
-import { until } from "../helpers/until.js";
-import { RawClient } from "../helpers/ws-client.js";
+import { Bot } from "../../../src/index.js";
+import { AddressCounts } from "../../../src/transports/policy/index.js";
+import { type ServeOptions, serve } from "../../../src/transports/ws/index.js";
+import { resolveServeOptions } from "../../../src/transports/ws/options.js";
+import { addressOf } from "../../../src/transports/ws/upgrade.js";
+import { cleanupAfterEach, echoBot, listen } from "../../helpers/servers.js";
+import { until } from "../../helpers/until.js";
+import { RawClient } from "../../helpers/ws-client.js";
 
 const cleanups = cleanupAfterEach();
 

@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { describe, it } from "vitest";
 import { WebSocket } from "ws";
-import { runTransportSuite, type SuiteSocket } from "../../src/testing/index.js";
-import { serve } from "../../src/transports/ws/index.js";
+import { runTransportSuite, type SuiteSocket } from "../../../src/testing/index.js";
+import { serve } from "../../../src/transports/ws/index.js";
 
 /** A client frame without the mask every client frame must carry: the server's socket errors. */
 const UNMASKED_TEXT_FRAME = Buffer.from([0x81, 0x01, 0x61]);
