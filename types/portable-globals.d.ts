@@ -24,3 +24,16 @@ declare class TextEncoder {
 declare var crypto: {
   getRandomValues<T extends Uint8Array | Uint32Array>(array: T): T;
 };
+
+declare class AbortSignal {
+  readonly aborted: boolean;
+  readonly reason: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+  throwIfAborted(): void;
+}
+
+declare class AbortController {
+  readonly signal: AbortSignal;
+  abort(reason?: unknown): void;
+}

@@ -9,66 +9,24 @@ import { type Context, type Reply, toOutgoing } from "../core/context.js";
 import { BotError } from "../core/errors.js";
 import type { BotEvents } from "../core/events.js";
 import { type Limits, resolveLimits } from "../core/limits.js";
-import type { Logger } from "../core/logger.js";
-import { silentLogger } from "../core/logger.js";
+import { type Logger, resolveLogger } from "../core/logger.js";
 import type { Transport } from "../core/transport.js";
 import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
 import { intentSetup, type RecognizerFn, withIntents } from "../router/intent/predicate.js";
 import type { Broker } from "../storage/broker.js";
+import { type BotOptions, checkMs } from "./options.js";
+
+export type { BotOptions } from "./options.js";
+
 import { isLedgerFactory, type Ledger } from "../storage/ledger.js";
 import { MemoryLedger } from "../storage/memory-ledger.js";
 import { MemoryStore } from "../storage/memory-store.js";
 import { assertStore, type Store } from "../storage/store.js";
 import type { MaybePromise } from "../util/types.js";
 import { Composer } from "./composer.js";
-
-/** Options of {@link Bot}. Every one is optional. */
-export interface BotOptions {
-  /**
-   * Where protocol state (session ids, outbox, dedup ids) is kept.
-   * @default the `store`'s ledger when it provides one (`RedisStore` does), else in memory
-   */
-  ledger?: Ledger;
-  /**
-   * Carries outbox entries between the nodes of one bot, so `sendTo`, `broadcast` and
-   * resume work whichever node holds a connection. Not needed for a single process.
-   * Use `RedisBroker` from `botwire/redis` with a shared ledger on every node.
-   */
-  broker?: Broker;
-  /**
-   * The default store of `session()` (and other middleware that keeps state). Pass a
-   * `RedisStore` to share sessions between processes.
-   * @default a `MemoryStore`
-   */
-  store?: Store;
-  /**
-   * Recognises intents for `bot.intent()` instead of the built-in recognizer, e.g. an NLU
-   * service: `async (text) => ({ name, score })` or `undefined` for no intent.
-   * @default the built-in recognizer, trained on the examples of every `intent()`
-   */
-  recognizer?: RecognizerFn;
-  /**
-   * Lowest intent score (0–1) that counts as a match. Also applied to an external
-   * `recognizer`'s scores when given.
-   * @default 0.38 for the built-in recognizer; an external recognizer's answer is trusted
-   */
-  intentThreshold?: number;
-  /**
-   * Receives diagnostics. Pass `console` while developing.
-   * @default silent
-   */
-  logger?: Logger;
-  /** Protocol limits; see {@link Limits} for each default. */
-  limits?: Partial<Limits>;
-  /**
-   * Send the thrown error's message (never its stack) in `internal` error frames.
-   * For development only.
-   * @default false
-   */
-  exposeErrors?: boolean;
-}
+import { logBotError, logViolations } from "./diagnostics.js";
 
 /** Who `sendTo` addresses: every session of a user, or one session. */
 export type Recipient =
@@ -106,6 +64,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   /** The store given as `options.store` (else a `MemoryStore`), the default of `session()`. */
   readonly store: Store;
   private errorHandler: (error: BotError<C>) => unknown;
+  private readonly stopTimeoutMs: number;
   private readonly hub: Hub<C>;
   private readonly transports = new Set<Transport>();
   private state: LifeState = "stopped";
@@ -118,11 +77,13 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       throw new TypeError("new Bot(options): options must be an object");
     }
     this.limits = resolveLimits(options.limits);
-    this.logger = options.logger ?? silentLogger;
+    this.stopTimeoutMs = checkMs(options.stopTimeoutMs, "stopTimeoutMs", 10_000);
+    this.logger = resolveLogger(options.logger, "new Bot(options)");
+    logViolations(this.events, this.logger);
     if (options.store !== undefined) assertStore(options.store, "new Bot(options): options.store");
     this.store = options.store ?? new MemoryStore();
     const intents = intentSetup(options.recognizer, options.intentThreshold, "new Bot(options)");
-    this.errorHandler = (error) => this.logger.error?.(error.message, { error: error.error });
+    this.errorHandler = (error) => logBotError(this.logger, error);
     this.hub = new Hub<C>({
       ledger:
         options.ledger ??
@@ -134,6 +95,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       logger: this.logger,
       events: this.events,
       exposeErrors: options.exposeErrors ?? false,
+      turnTimeoutMs: checkMs(options.turnTimeoutMs, "turnTimeoutMs", 120_000),
       handler: () => withIntents(this.collectIntents(), intents, this.middleware()),
       hooks: () => this.collectHooks(),
       report: (error, ctx) => this.report(error, ctx),
@@ -208,7 +170,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     await Promise.allSettled(
       transports.map((t) => t.close(CloseCode.GoingAway, "server shutting down")),
     );
-    await this.hub.idle();
+    await this.hub.settle(this.stopTimeoutMs);
     this.state = "stopped";
     this.events.emit("stop");
   }

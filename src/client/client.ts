@@ -27,6 +27,7 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
+import { Pacer } from "./pacer.js";
 import { Pending } from "./pending.js";
 
 /**
@@ -46,6 +47,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
   private readonly nextId = messageIds();
   private readonly pending: Pending;
   private readonly acker: Acker;
+  private readonly pacer = new Pacer(() => this.flush());
   /** The current connection attempt or connection; `undefined` between attempts. */
   private link: Link | undefined;
   private current: ClientState = "idle";
@@ -123,7 +125,8 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     const id = this.nextId();
     const encoded = encodeMessage(id, text, data, this.options.maxFrameBytes);
     this.pending.add(id, encoded);
-    if (this.current === "open") this.write(encoded);
+    this.pending.markWaiting(id);
+    this.flush();
     return id;
   }
 
@@ -137,9 +140,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
    */
   request(text: string, data?: unknown, options: RequestOptions = {}): Promise<BotMessage> {
     const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-    if (!(timeoutMs > 0)) {
-      return Promise.reject(new RangeError("request(): timeoutMs must be a positive number"));
-    }
+    if (!(timeoutMs > 0)) return Promise.reject(new RangeError("request(): timeoutMs must be > 0"));
     let id: string;
     try {
       id = this.send(text, data);
@@ -181,25 +182,21 @@ export class BotClient extends EventEmitter<BotClientEvents> {
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
       return undefined;
     });
-    const resume =
-      this.sessionId === undefined ? undefined : ([this.sessionId, this.acker.lastSeq] as const);
-    return encodeHello(token, resume);
+    return encodeHello(token, this.sessionId, this.acker.lastSeq);
   }
 
   private receive(frame: IncomingFrame | undefined): void {
     if (frame === undefined) {
-      this.emit("error", new ProtocolError("ignored a malformed frame from the server"));
+      this.emit("error", new ProtocolError("ignored a malformed server frame"));
       return;
     }
     if (frame.type === "welcome") return this.welcomed(frame);
     if (frame.type === "error") {
       const error = new ServerError(frame.code, frame.message, frame.replyTo, frame.retryAfterMs);
       if (frame.code === "rate_limited" && frame.replyTo !== undefined) {
-        // Refused before it was handled: keep the message and send it again when allowed.
-        this.pending.resendLater(frame.replyTo, frame.retryAfterMs, (encoded) => {
-          // Only while connected; a reconnect re-sends every unconfirmed message anyway.
-          if (this.current === "open") this.write(encoded);
-        });
+        // Refused before it was handled: send nothing until the wait is over, then it and the rest.
+        this.pending.markWaiting(frame.replyTo);
+        this.pacer.hold(frame.retryAfterMs);
         this.emit("error", error);
         return;
       }
@@ -238,7 +235,8 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.attempt = 0;
     this.current = "open";
     // Oldest first; the server handles each id once, so repeats are harmless.
-    for (const encoded of this.pending.frames()) this.write(encoded);
+    this.pending.markAllWaiting();
+    this.flush();
     this.acker.flush();
     this.emit("open", {
       session: frame.session,
@@ -267,11 +265,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.timer = setTimeout(() => this.open(), delayMs);
   }
 
-  /**
-   * The server closed with 1009 (frame larger than its `maxPayload`). Re-sending the same
-   * frame after every reconnect would loop forever, so the largest unconfirmed message is
-   * given up (its request rejects with a `too_large` ServerError).
-   */
+  /** After a 1009 close, gives up the largest unconfirmed message: re-sending it would loop. */
   private dropOversized(): void {
     const id = this.pending.largest();
     if (id === undefined) return;
@@ -283,6 +277,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
   private stop(error: ConnectionClosedError): void {
     clearTimeout(this.timer);
     this.acker.cancel();
+    this.pacer.cancel();
     void this.link?.drop();
     this.link = undefined;
     this.current = "closed";
@@ -290,6 +285,12 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.opening?.reject(error);
     this.opening = undefined;
     this.emit("close", { code: error.code, reason: error.reason, willReconnect: false });
+  }
+
+  /** Writes the messages waiting to be sent, oldest first, unless offline or held. */
+  private flush(): void {
+    if (this.current !== "open" || this.pacer.held) return;
+    for (const frame of this.pending.takeWaiting()) this.write(frame);
   }
 
   private write(frame: string): boolean {

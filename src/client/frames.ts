@@ -113,13 +113,14 @@ export function encodeMessage(
 /** Encodes a `hello` frame, with the session to resume and the last seq received, if any. */
 export function encodeHello(
   token: string | undefined,
-  resume: readonly [session: string, lastSeq: number] | undefined,
+  session: string | undefined,
+  lastSeq: number,
 ): string {
   const frame: Record<string, unknown> = { type: "hello" };
   if (token !== undefined) frame.token = token;
-  if (resume !== undefined) {
-    frame.session = resume[0];
-    frame.lastSeq = resume[1];
+  if (session !== undefined) {
+    frame.session = session;
+    frame.lastSeq = lastSeq;
   }
   return JSON.stringify(frame);
 }

@@ -17,6 +17,8 @@ export class Pending {
   /** id → encoded frame. A Map keeps insertion order, which is the re-send order. */
   private readonly messages = new Map<string, string>();
   private readonly waiters = new Map<string, Waiter>();
+  /** Unconfirmed messages to write at the next chance, in no particular order. */
+  private readonly waiting = new Set<string>();
 
   /** @param limit - most unconfirmed messages */
   constructor(private readonly limit: number) {}
@@ -54,11 +56,6 @@ export class Pending {
     return best;
   }
 
-  /** The unconfirmed frames, oldest first. */
-  frames(): IterableIterator<string> {
-    return this.messages.values();
-  }
-
   /** Waits for the outcome of message `id`; rejects with `timeout()` after `timeoutMs`. */
   wait(id: string, timeoutMs: number, timeout: () => Error): Promise<BotMessage> {
     return new Promise((resolve, reject) => {
@@ -72,6 +69,7 @@ export class Pending {
 
   /** Forgets message `id`: the server confirmed it. Returns whether it was unconfirmed. */
   confirm(id: string): boolean {
+    this.waiting.delete(id);
     return this.messages.delete(id);
   }
 
@@ -95,18 +93,22 @@ export class Pending {
     this.waiters.clear();
   }
 
-  /**
-   * Re-sends message `id` after the server refused it for now (`rate_limited`): calls
-   * `resend` with its frame after `retryAfterMs` (at least 50 ms, at most a minute), if it
-   * is still unconfirmed then.
-   */
-  resendLater(id: string, retryAfterMs: number | undefined, resend: (frame: string) => void): void {
-    const encoded = this.messages.get(id);
-    if (encoded === undefined) return;
-    const delayMs = Math.min(Math.max(retryAfterMs ?? 1000, 50), 60_000);
-    const timer = setTimeout(() => {
-      if (this.messages.get(id) === encoded) resend(encoded);
-    }, delayMs);
-    (timer as { unref?: () => void }).unref?.();
+  /** Marks message `id` to be written at the next chance (it was refused, or not sent yet). */
+  markWaiting(id: string): void {
+    if (this.messages.has(id)) this.waiting.add(id);
+  }
+
+  /** Marks every unconfirmed message to be written again (a new connection has none of them). */
+  markAllWaiting(): void {
+    for (const id of this.messages.keys()) this.waiting.add(id);
+  }
+
+  /** The frames marked waiting, oldest first, unmarking them. */
+  takeWaiting(): string[] {
+    const frames: string[] = [];
+    for (const [id, frame] of this.messages) {
+      if (this.waiting.delete(id)) frames.push(frame);
+    }
+    return frames;
   }
 }

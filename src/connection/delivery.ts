@@ -63,7 +63,14 @@ function claimed<C extends Context>(
 ): MaybePromise<void> {
   switch (claim.state) {
     case "new": {
-      const handling = process(host, peer, inbound);
+      let handling: MaybePromise<void>;
+      try {
+        handling = process(host, peer, inbound);
+      } catch (error) {
+        // Whatever failed, the claim must not stay pending: a re-send would wait for it.
+        releaseQuietly(host, inbound.session, id);
+        throw error;
+      }
       // Synchronous handling needs no renewal: no timer, no allocation on the hot path.
       return isPending(handling) ? holdClaim(host, inbound.session, id, handling) : handling;
     }
@@ -115,6 +122,16 @@ function holdClaim<C extends Context>(
       throw error;
     },
   );
+}
+
+function releaseQuietly<C extends Context>(host: PeerHost<C>, session: string, id: string): void {
+  const failed = (error: unknown) => host.config.logger.error?.("ledger release failed", { error });
+  try {
+    const done = host.config.ledger.release(session, id);
+    if (isThenable(done)) done.then(undefined, failed);
+  } catch (error) {
+    failed(error);
+  }
 }
 
 function claimFailed<C extends Context>(
@@ -185,7 +202,7 @@ function handled<C extends Context>(
       sessionId: inbound.session,
       id,
       failed,
-      durationMs: inbound.arrived === 0 ? 0 : Date.now() - inbound.arrived,
+      durationMs: Date.now() - inbound.arrived,
     });
   }
 }
@@ -201,10 +218,14 @@ async function waitForClaim<C extends Context>(
   session: string,
   id: string,
 ): Promise<Claim> {
-  const { ledger } = host.config;
+  const { ledger, turnTimeoutMs } = host.config;
+  // The holder's turn ends within turnTimeoutMs, and a dead node's claim within its lease:
+  // waiting longer means something is wrong, and the client gets an error instead of silence.
+  const deadline = Date.now() + turnTimeoutMs + (ledger.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS);
   for (let delay = 10; ; delay = Math.min(delay * 2, 500)) {
     await new Promise((resolve) => setTimeout(resolve, delay));
     const claim = await ledger.claim(session, id);
     if (claim.state !== "pending" || peer.isClosed()) return claim;
+    if (Date.now() > deadline) throw new Error(`message ${id} is still being handled elsewhere`);
   }
 }

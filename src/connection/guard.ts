@@ -61,16 +61,37 @@ export class ViolationCounter {
 /** Limits the flood guard applies. */
 type GuardLimits = Pick<
   Limits,
-  "messagesPerSecond" | "burst" | "maxViolations" | "violationWindowMs"
+  "messagesPerSecond" | "burst" | "maxViolations" | "violationWindowMs" | "maxQueuedMessages"
 >;
+
+/** Why a message frame is refused: the text, when to retry, and whether it counts as a violation. */
+export interface Refusal {
+  message: string;
+  retryAfterMs: number;
+  counts: boolean;
+}
+
+/**
+ * How long after a refusal a client may still send without counting as ignoring it: its
+ * messages already on the way, and the time the refusal takes to reach it.
+ */
+export const REFUSAL_GRACE_MS = 1000;
 
 /**
  * One connection's flood guard: its message-rate bucket and its violation count. Made on a
  * connection's first message, so an idle connection costs nothing here.
+ *
+ * A refused message counts as a violation only when the client ignored an earlier
+ * `retryAfterMs`: it arrived more than {@link REFUSAL_GRACE_MS} after the refusal was sent
+ * and before the wait was over. A client that pipelines a burst, or re-sends its queue
+ * after a reconnect, is refused and paced, never closed.
  */
 export class FloodGuard {
   private readonly bucket: TokenBucket;
   private violations: ViolationCounter | undefined;
+  /** When the last refusal was sent, and until when it asked the client to wait. */
+  private toldAt = Number.NEGATIVE_INFINITY;
+  private waitUntil = 0;
 
   /** @param limits - the bot's limits */
   constructor(private readonly limits: GuardLimits) {
@@ -78,9 +99,36 @@ export class FloodGuard {
     this.bucket = new TokenBucket(limits.messagesPerSecond, limits.burst);
   }
 
-  /** Admits one message: 0, or the milliseconds until the next would be admitted. */
-  admit(): number {
-    return this.bucket.take();
+  /**
+   * Decides on a message frame arriving at `now` while `queued` tasks wait on the
+   * connection: `undefined` admits it.
+   */
+  check(now: number, queued: number): Refusal | undefined {
+    const waitMs = this.bucket.take(now);
+    if (waitMs > 0) {
+      return {
+        message: "too many messages",
+        retryAfterMs: waitMs,
+        counts: this.refused(now, waitMs),
+      };
+    }
+    if (queued >= this.limits.maxQueuedMessages) {
+      // A slow handler: refuse instead of queueing (and holding frames) without bound. The
+      // backlog is the server's doing, so it never counts against the client.
+      return { message: "too many messages waiting", retryAfterMs: 1000, counts: false };
+    }
+    return undefined;
+  }
+
+  /**
+   * Books a refusal sent at `now` that asks to wait `waitMs`; returns whether the refused
+   * message itself ignored the previous refusal (see the class comment).
+   */
+  private refused(now: number, waitMs: number): boolean {
+    const ignoring = now > this.toldAt + REFUSAL_GRACE_MS && now < this.waitUntil;
+    this.toldAt = now;
+    this.waitUntil = Math.max(this.waitUntil, now + waitMs);
+    return ignoring;
   }
 
   /** Records a violation; true once there were too many within the window (close with 4429). */

@@ -11,6 +11,7 @@ import type { BotEvents } from "../core/events.js";
 import type { HandshakeHook } from "../core/handshake.js";
 import type { Limits } from "../core/limits.js";
 import type { Logger } from "../core/logger.js";
+import type { TurnControl } from "../core/turn-control.js";
 import type { Broker } from "../storage/broker.js";
 import type { Ledger, OutboxEntry } from "../storage/ledger.js";
 import type { MaybePromise } from "../util/types.js";
@@ -24,6 +25,8 @@ export interface HostConfig<C extends Context> {
   logger: Logger;
   events: EventEmitter<BotEvents<C>>;
   exposeErrors: boolean;
+  /** How long one update may run before the bot gives up on it (`BotOptions.turnTimeoutMs`). */
+  turnTimeoutMs: number;
   /** Builds the composed middleware (once per start). */
   handler: () => MiddlewareFn<C>;
   /** Collects the handshake hooks of the whole middleware tree (once per start). */
@@ -68,4 +71,6 @@ export interface PeerHost<C extends Context> {
   forget(peer: LivePeer): void;
   /** A closed peer finished its last task. */
   drained(peer: LivePeer): void;
+  /** The turns running asynchronously now, so a stopping bot can abort them. */
+  readonly turns: Set<TurnControl>;
 }

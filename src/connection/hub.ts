@@ -15,6 +15,7 @@ import type {
   ConnectionOptions,
   TransportHost,
 } from "../core/transport.js";
+import { BotStoppingError, type TurnControl } from "../core/turn-control.js";
 import type { BrokerListener } from "../storage/broker.js";
 import type { OutboxEntry } from "../storage/ledger.js";
 import { randomId } from "../util/id.js";
@@ -29,6 +30,7 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
   private readonly inflight = new Set<Promise<unknown>>();
   /** Open peers, for counting and shutdown. */
   readonly peers = new Set<LivePeer>();
+  readonly turns = new Set<TurnControl>();
   /** Closed peers whose queued work (messages, the disconnect update) is still running. */
   private readonly draining = new Set<LivePeer>();
   private hookCache: HandshakeHook[] | undefined;
@@ -233,5 +235,23 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
       if (peers.length === 0 && this.inflight.size === 0) return;
       await Promise.allSettled([...this.inflight, ...peers.map((p) => p.drained())]);
     }
+  }
+  /**
+   * Stops the work in flight: every running turn's signal aborts now; a turn still running
+   * after `graceMs` is abandoned (its client gets an `internal` error, its session lock and
+   * claim are released), so a stop never waits for a handler that does not listen.
+   */
+  async settle(graceMs: number): Promise<void> {
+    const reason = new BotStoppingError();
+    for (const turn of this.turns) turn.abort(reason);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, graceMs);
+    });
+    const idle = this.idle();
+    await Promise.race([idle, grace]);
+    clearTimeout(timer);
+    for (const turn of this.turns) turn.abandon(reason);
+    await idle;
   }
 }

@@ -15,7 +15,7 @@ import { parseClientFrame } from "../protocol/parse.js";
 import type { OutboxEntry } from "../storage/ledger.js";
 import type { MaybePromise } from "../util/types.js";
 import { type DeliveryPeer, deliverMessage } from "./delivery.js";
-import { FloodGuard } from "./guard.js";
+import { FloodGuard, type Refusal } from "./guard.js";
 import type { LivePeer, PeerHost } from "./host.js";
 import { SerialQueue } from "./queue.js";
 import { runTurn } from "./turn.js";
@@ -82,22 +82,14 @@ export class Peer<C extends Context>
           return this.violation(ErrorCode.BadRequest, "ack before welcome");
         return this.ack(this.session, frame.seq);
       case "message": {
-        const { limits } = this.host.config;
-        this.guard ??= new FloodGuard(limits);
-        const waitMs = this.guard.admit();
-        if (waitMs > 0) {
-          return this.violation(ErrorCode.RateLimited, "too many messages", frame.id, waitMs);
-        }
-        if (this.queued >= limits.maxQueuedMessages) {
-          // A slow handler: refuse instead of queueing (and holding frames) without bound.
-          return this.violation(ErrorCode.RateLimited, "too many messages waiting", frame.id, 1000);
-        }
+        this.guard ??= new FloodGuard(this.host.config.limits);
+        const arrived = Date.now();
+        const refusal = this.guard.check(arrived, this.queued);
+        if (refusal !== undefined) return this.refuse(frame.id, refusal);
         if (this.state === "new") {
           this.state = "handshaking";
           this.enqueue(() => this.handshake(undefined));
         }
-        // Timing only matters to someone listening for "handled".
-        const arrived = this.host.config.events.listenerCount("handled") > 0 ? Date.now() : 0;
         return this.enqueue(() => this.handleMessage(frame, arrived));
       }
     }
@@ -191,15 +183,23 @@ export class Peer<C extends Context>
     this.write(encodeError(code, message, replyTo, retryAfterMs));
   }
 
-  private violation(code: ErrorCode, message: string, replyTo?: string, retryAfterMs?: number) {
-    this.host.emit("violation", {
-      connectionId: this.connection.id,
-      code,
-      message,
-    });
+  private refuse(id: string | undefined, { message, retryAfterMs, counts }: Refusal): void {
+    this.violation(ErrorCode.RateLimited, message, id, retryAfterMs, counts);
+  }
+
+  /** Refuses a frame; `counts`: whether it is held against the client (4429 after too many). */
+  private violation(
+    code: ErrorCode,
+    message: string,
+    replyTo?: string,
+    retryAfterMs?: number,
+    counts = true,
+  ) {
+    this.host.emit("violation", { connectionId: this.connection.id, code, message });
     this.guard ??= new FloodGuard(this.host.config.limits);
-    if (this.guard.violation())
+    if (counts && this.guard.violation()) {
       return this.close(CloseCode.TooManyViolations, "too many violations");
+    }
     this.sendError(code, message, replyTo, retryAfterMs);
   }
 
@@ -288,12 +288,13 @@ export class Peer<C extends Context>
   private runUpdate(update: UpdateKind): MaybePromise<boolean> {
     const session = this.session;
     if (session === undefined) return false;
-    return runTurn(this.host, this, {
+    const inbound = {
       update,
       session,
       frame: undefined,
-      arrived: 0,
+      arrived: Date.now(),
       replySeqs: undefined,
-    });
+    };
+    return runTurn(this.host, this, inbound);
   }
 }

@@ -6,6 +6,7 @@
 import { run } from "../core/compose.js";
 import { Context, type ContextConnection, type UpdateKind } from "../core/context.js";
 import { ClientError } from "../core/errors.js";
+import { TurnTimeoutError } from "../core/turn-control.js";
 import { CloseCode, ErrorCode } from "../protocol/codes.js";
 import type { MessageFrame } from "../protocol/frames.js";
 import { SessionLostError } from "../storage/errors.js";
@@ -21,7 +22,7 @@ export interface Inbound {
   readonly session: string;
   /** The message frame; `undefined` for connect and disconnect. */
   readonly frame: MessageFrame | undefined;
-  /** When the message arrived (epoch ms), or 0 when nobody listens for `handled`. */
+  /** When the update arrived (epoch ms). */
   readonly arrived: number;
   /** The seqs of the replies the turn produced (recorded with the message id's claim). */
   readonly replySeqs: number[] | undefined;
@@ -55,17 +56,50 @@ export function runTurn<C extends Context>(
     message: inbound.frame,
     user: peer.user,
     resumed: peer.resumed,
+    receivedAt: inbound.arrived,
     services: host.config.services,
     sink: new UpdateSink(host, inbound.session, replyTo, inbound.replySeqs),
   }) as C;
   const chain = run(host.handler, ctx);
-  if (isPending(chain)) {
-    return chain.then(
-      () => sent(host, peer, ctx, replyTo),
-      (error: unknown) => failed(host, peer, error, ctx, replyTo),
-    );
-  }
+  if (isPending(chain)) return guarded(host, peer, ctx, chain as Promise<unknown>, replyTo);
   return sent(host, peer, ctx, replyTo);
+}
+
+/**
+ * Waits for an asynchronous chain, but not forever: past `turnTimeoutMs` (or when a stopping
+ * bot gives up) the turn is abandoned — its signal aborts, the session lock it holds is let go,
+ * its client gets an `internal` error — and the connection's next message can run. Only
+ * asynchronous turns pay for the timer.
+ */
+function guarded<C extends Context>(
+  host: PeerHost<C>,
+  peer: TurnPeer,
+  ctx: C,
+  chain: Promise<unknown>,
+  replyTo: string | undefined,
+): Promise<boolean> {
+  const control = ctx.control;
+  const { turnTimeoutMs } = host.config;
+  const timer = setTimeout(
+    () => control.abandon(new TurnTimeoutError(turnTimeoutMs)),
+    turnTimeoutMs,
+  );
+  (timer as { unref?: () => void }).unref?.();
+  host.turns.add(control);
+  const done = () => {
+    clearTimeout(timer);
+    host.turns.delete(control);
+  };
+  return control.guard(chain).then(
+    () => {
+      done();
+      return sent(host, peer, ctx, replyTo);
+    },
+    (error: unknown) => {
+      done();
+      return failed(host, peer, error, ctx, replyTo);
+    },
+  );
 }
 
 /** After the chain: waits for sends still on their way to the outbox. */
@@ -89,7 +123,8 @@ async function failed<C extends Context>(
   ctx: C,
   replyTo: string | undefined,
 ): Promise<boolean> {
-  await ctx.settled().catch(() => undefined);
+  // An abandoned turn's sends may never finish (that may be why it was abandoned).
+  if (!ctx.control.abandoned) await ctx.settled().catch(() => undefined);
   if (error instanceof ClientError) {
     peer.sendError(error.code, error.message, replyTo, error.options.retryAfterMs);
     if (error.options.closeCode !== undefined) peer.close(error.options.closeCode, error.message);

@@ -6,8 +6,15 @@
 import type { MessageFrame, OutgoingMessage } from "../protocol/frames.js";
 import type { Store } from "../storage/store.js";
 import { fulfilled } from "../util/maybe.js";
-import { isThenable, type MaybePromise } from "../util/types.js";
+import type { CommandMatch, IntentMatch } from "./matches.js";
+import { checkRoom, type Reply, toOutgoing } from "./outgoing.js";
 import type { ConnectionInfo } from "./transport.js";
+import { TurnControl } from "./turn-control.js";
+
+export type { CommandMatch, IntentMatch } from "./matches.js";
+export { type Reply, toOutgoing } from "./outgoing.js";
+
+import { isThenable, type MaybePromise } from "../util/types.js";
 
 /** The kinds of update that run the middleware chain. */
 export type UpdateKind = "message" | "connect" | "disconnect";
@@ -16,27 +23,6 @@ export type UpdateKind = "message" | "connect" | "disconnect";
 export interface ContextConnection extends ConnectionInfo {
   /** The connection id (unique per connection, not per session). */
   readonly id: string;
-}
-
-/** What `ctx.reply` and `ctx.send` accept: a text, or a text and/or data. */
-export type Reply = string | OutgoingMessage;
-
-/** A parsed command, available as `ctx.command` in a `command()` handler. */
-export interface CommandMatch {
-  /** The command name without the slash, e.g. `"echo"`. */
-  name: string;
-  /** Everything after the name, trimmed; `""` when there is nothing. */
-  args: string;
-  /** `args` split on whitespace; `[]` when there is nothing. */
-  argv: string[];
-}
-
-/** A recognised intent, set on `ctx.intent` by `bot.intent(...)`. */
-export interface IntentMatch {
-  /** The intent name. */
-  name: string;
-  /** Confidence between 0 and 1. */
-  score: number;
 }
 
 /** The context inside a `command()` handler: `ctx.command` is set. */
@@ -56,13 +42,6 @@ export interface ContextSink {
   deliver(body: OutgoingMessage, replyTo: string | undefined): MaybePromise<number>;
   join(room: string): Promise<void>;
   leave(room: string): Promise<void>;
-}
-
-function checkRoom(room: unknown): string {
-  if (typeof room !== "string" || room.length === 0 || room.length > 256) {
-    throw new TypeError("room names are non-empty strings of at most 256 characters");
-  }
-  return room;
 }
 
 /** @internal What `session()` attaches to a context. */
@@ -93,25 +72,9 @@ export interface ContextInit {
   message: MessageFrame | undefined;
   user: unknown;
   resumed: boolean;
+  /** When the update arrived (epoch ms); defaults to now. */
+  receivedAt?: number;
   sink: ContextSink;
-}
-
-/**
- * @internal Checks what `reply`, `send`, `sendTo` and `broadcast` were given and turns it
- * into a message body.
- */
-export function toOutgoing(reply: Reply): OutgoingMessage {
-  if (typeof reply === "string") return { text: reply };
-  if (typeof reply !== "object" || reply === null) {
-    throw new TypeError("a message is a string or { text?, data? }");
-  }
-  const out: OutgoingMessage = {};
-  if (reply.text !== undefined) {
-    if (typeof reply.text !== "string") throw new TypeError("reply text must be a string");
-    out.text = reply.text;
-  }
-  if (reply.data !== undefined) out.data = reply.data;
-  return out;
 }
 
 /**
@@ -131,6 +94,11 @@ export class Context {
   user: unknown;
   /** True when this connection resumed an earlier session. */
   readonly resumed: boolean;
+  /**
+   * When the update arrived (epoch ms). Limits judge this, not when the handler runs: a
+   * message that waited behind a slow one still counts in the window it arrived in.
+   */
+  readonly receivedAt: number;
   /** A per-update bag for middleware to pass values down the chain. */
   state: Record<string, unknown> = {};
   /** Set by `command()`: the parsed command. */
@@ -151,6 +119,8 @@ export class Context {
   private readonly sink: ContextSink;
   /** Sends still on their way to the outbox; most updates have none (the ledger answered at once). */
   private pending: Promise<number>[] | undefined;
+  /** The turn's signal and abandonment, made on first use (most turns never ask). */
+  private turnControl: TurnControl | undefined;
   /** Observers of outgoing messages; most updates have none, so made on first tap(). */
   private taps: Array<(body: OutgoingMessage, isReply: boolean) => void> | undefined;
 
@@ -162,6 +132,7 @@ export class Context {
     this.message = init.message;
     this.user = init.user;
     this.resumed = init.resumed;
+    this.receivedAt = init.receivedAt ?? Date.now();
     this.sink = init.sink;
     this.services = init.services;
   }
@@ -201,6 +172,22 @@ export class Context {
   }
 
   /**
+   * Aborted when the bot gives up on this update: it ran longer than the bot's
+   * `turnTimeoutMs`, or the bot is stopping. Pass it to `fetch`, a model SDK or anything else
+   * that can stop early (`fetch(url, { signal: ctx.signal })`); a handler that ignores it
+   * is abandoned all the same: what it sends or saves afterwards is dropped.
+   */
+  get signal(): AbortSignal {
+    return this.control.signal;
+  }
+
+  /** @internal The turn's control (signal, abandonment). */
+  get control(): TurnControl {
+    this.turnControl ??= new TurnControl();
+    return this.turnControl;
+  }
+
+  /**
    * Answers the current message: the client gets it with `replyTo` set to the message id.
    * Resolves with the message's `seq` once it is in the session's outbox.
    * @param reply - a text, or `{ text?, data? }`
@@ -235,6 +222,8 @@ export class Context {
   private deliver(body: OutgoingMessage, isReply: boolean): Promise<number> {
     let seq: MaybePromise<number>;
     try {
+      // The bot gave up on this turn and told the client so: nothing may follow that.
+      if (this.turnControl?.abandoned === true) throw this.turnControl.abandonedBy;
       if (this.taps !== undefined) for (const observer of this.taps) observer(body, isReply);
       seq = this.sink.deliver(body, isReply ? this.message?.id : undefined);
     } catch (error) {

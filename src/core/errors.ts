@@ -24,8 +24,19 @@ export class BotError<C extends Context = Context> extends Error {
 }
 
 function describe(error: unknown, ctx: Context): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return `Error in middleware while handling a ${ctx.update} update: ${text}`;
+  return `Error in middleware while handling a ${ctx.update} update: ${printable(error)}`;
+}
+
+/**
+ * A short text for any thrown value, never throwing itself: `String()` throws for some
+ * (`Object.create(null)`, a `toString` that throws), and reporting must not fail on them.
+ */
+export function printable(error: unknown): string {
+  try {
+    return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
 }
 
 /** Options of {@link ClientError}. */

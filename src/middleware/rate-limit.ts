@@ -2,6 +2,8 @@
  * `rateLimit()`: a fixed-window message limit per connection, per user, or per any key.
  * @module
  */
+
+import { LRUCache } from "lru-cache";
 import type { MiddlewareFn } from "../core/compose.js";
 import type { Context } from "../core/context.js";
 import { ClientError } from "../core/errors.js";
@@ -35,7 +37,10 @@ export interface RateLimitOptions<C extends Context = Context> {
    */
   store?: AtomicStore;
   /**
-   * Messages refused within one window before the connection is closed with 4429.
+   * Messages a client may send while told to wait (after a refusal, before its
+   * `retryAfterMs` is over) before the connection is closed with 4429. Messages already on
+   * their way when the refusal was sent do not count: a client that honours `retryAfterMs`
+   * (as `BotClient` does) is refused and paced, never closed.
    * @default 10
    */
   maxViolations?: number;
@@ -96,6 +101,8 @@ export function rateLimit<C extends Context = Context>(
     );
   }
 
+  const refusals = new Refusals(windowMs);
+
   return async function rateLimited(ctx, next) {
     if (ctx.update !== "message") return next();
     const key = await keyOf(ctx);
@@ -104,7 +111,11 @@ export function rateLimit<C extends Context = Context>(
     const { count, ttlMs } = await store.increment(prefix + key, 1, windowMs);
     if (count <= limit) return next();
     const retryAfterMs = Math.max(1, Math.ceil(ttlMs));
-    if (count - limit >= maxViolations) {
+    // Whether the client ignored an earlier refusal is judged by when its message arrived,
+    // not when it was handled: a backlog handled late was sent in good faith.
+    const now = Date.now();
+    const ignored = refusals.refused(key, now + ttlMs, ctx.receivedAt, now, retryAfterMs);
+    if (ignored >= maxViolations) {
       throw new ClientError("rate_limited", "too many messages", {
         retryAfterMs,
         closeCode: CloseCode.TooManyViolations,
@@ -112,4 +123,44 @@ export function rateLimit<C extends Context = Context>(
     }
     throw new ClientError("rate_limited", "too many messages", { retryAfterMs });
   };
+}
+
+/** How long after a refusal the client's messages still count as already on their way. */
+const GRACE_MS = 1000;
+
+interface Told {
+  /** The end of the window the refusals were in (a new window forgives). */
+  window: number;
+  /** When the last refusal was sent, and until when it asked the client to wait. */
+  at: number;
+  until: number;
+  /** Messages that arrived while the client had been told to wait. */
+  ignored: number;
+}
+
+/**
+ * Who was told to wait, per key, in this process (bounded: the least recently refused keys
+ * are forgotten first). Only a message that arrived more than {@link GRACE_MS} after a
+ * refusal and before its wait was over counts as ignoring it.
+ */
+class Refusals {
+  private readonly told = new LRUCache<string, Told>({ max: 10_000 });
+
+  constructor(private readonly windowMs: number) {}
+
+  /**
+   * Books a refusal in the window that ends at `window`; returns how many messages of the
+   * key ignored a wait in this window.
+   */
+  refused(key: string, window: number, arrived: number, now: number, waitMs: number): number {
+    let told = this.told.get(key);
+    if (told === undefined || Math.abs(told.window - window) > this.windowMs / 2) {
+      told = { window, at: Number.NEGATIVE_INFINITY, until: 0, ignored: 0 };
+      this.told.set(key, told);
+    }
+    if (arrived > told.at + GRACE_MS && arrived < told.until) told.ignored++;
+    told.at = now;
+    told.until = Math.max(told.until, now + waitMs);
+    return told.ignored;
+  }
 }

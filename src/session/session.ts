@@ -9,7 +9,7 @@ import { DialogController } from "../dialog/control.js";
 import { compareAndSetOwned, MemoryStore, peekVersioned } from "../storage/memory-store.js";
 import { isSessionStore, type Store, type Versioned } from "../storage/store.js";
 import { jsonEqual, toJsonValue } from "../util/json-value.js";
-import { always, andThen } from "../util/maybe.js";
+import { always, andThen, isPending } from "../util/maybe.js";
 import { isThenable, type MaybePromise } from "../util/types.js";
 import { SessionConflictError } from "./errors.js";
 import { acquireLease, type Lease } from "./lease.js";
@@ -173,7 +173,7 @@ async function locked<S, C extends Context>(
   mutex: KeyedMutex,
   held: (() => void) | undefined,
 ): Promise<void> {
-  const release = held ?? (await mutex.acquire(key));
+  const release = held ?? (await acquireOrGiveUp(ctx, mutex, key));
   let lease: Lease | undefined;
   try {
     // A store local to this process is fully serialised by the mutex; only a shared one
@@ -213,6 +213,18 @@ async function handle<S, C extends Context>(
   if (!written) throw new SessionConflictError(key);
 }
 
+/**
+ * Waits for the session's mutex, unless the bot gives up on this turn first; a lock that
+ * arrives after that is handed straight on.
+ */
+function acquireOrGiveUp(ctx: Context, mutex: KeyedMutex, key: string): Promise<() => void> {
+  const acquiring = mutex.acquire(key);
+  return ctx.control.guard(acquiring).catch((error: unknown) => {
+    void acquiring.then((release) => release());
+    throw error;
+  });
+}
+
 /** Binds the session to the context and runs the rest of the chain, recording history. */
 function around<S, C extends Context>(
   ctx: C,
@@ -224,9 +236,11 @@ function around<S, C extends Context>(
   // A dialog that timed out (or was unregistered) ends before the handlers see it.
   if (session.hasDialog) binding.dialog.expire(Date.now());
   ctx.sessionBinding = binding;
-  if (config.history === 0) return next();
-  const stopRecording = recordTurns(ctx, session.record, config.history);
-  return always(next, stopRecording);
+  const ran =
+    config.history === 0 ? next() : always(next, recordTurns(ctx, session.record, config.history));
+  // Let go of the session (lock released, nothing saved) if the bot gives up on this turn,
+  // instead of waiting for a handler that may never finish.
+  return isPending(ran) ? ctx.control.guard(ran as Promise<void>) : ran;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { BotClient, type ServerError } from "../../src/client/index.js";
-import { Bot } from "../../src/index.js";
+import { Bot, rateLimit } from "../../src/index.js";
 import { type Served, serveBot } from "./helpers.js";
 
 let served: Served | undefined;
@@ -25,6 +25,34 @@ describe("a rate-limited message", () => {
     );
     expect(replies.map((r) => r.text)).toEqual(["got a", "got b", "got c", "got d", "got e"]);
     expect(refusals.some((e) => e.code === "rate_limited")).toBe(true);
+    expect(client.unconfirmed).toBe(0);
+  });
+});
+
+describe("an offline queue re-sent against rateLimit()", () => {
+  it("is paced by retryAfterMs: every message is handled once, and the client is never closed", async () => {
+    const bot = new Bot();
+    // Tight on purpose: 31 queued messages need seven windows; one ignored wait would close.
+    bot.use(rateLimit({ limit: 5, windowMs: 300, maxViolations: 1 }));
+    const handled: string[] = [];
+    bot.on("message", (ctx) => {
+      handled.push(ctx.text ?? "");
+      return ctx.reply(`got ${ctx.text}`);
+    });
+    served = await serveBot(bot);
+    client = new BotClient(served.url);
+    const closes: number[] = [];
+    client.on("close", (event) => closes.push(event.code));
+    client.on("error", () => {});
+    const texts = Array.from({ length: 31 }, (_, i) => `q${i}`);
+    // Queued while offline, all sent at once on connect.
+    const replies = texts.map((text) =>
+      (client as BotClient).request(text, undefined, { timeoutMs: 30_000 }),
+    );
+    await client.connect();
+    expect((await Promise.all(replies)).map((r) => r.text)).toEqual(texts.map((t) => `got ${t}`));
+    expect(handled.sort()).toEqual([...texts].sort());
+    expect(closes).toEqual([]);
     expect(client.unconfirmed).toBe(0);
   });
 });

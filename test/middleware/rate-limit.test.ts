@@ -23,18 +23,49 @@ describe("rateLimit()", () => {
     await bot.stop();
   });
 
-  it("closes a client that keeps going with 4429", async () => {
-    const bot = new Bot();
-    bot.use(rateLimit({ limit: 2, windowMs: 60_000, maxViolations: 3 }));
-    bot.on("message", (ctx) => ctx.reply("ok"));
-    const client = createTestClient(bot);
-    const codes: string[] = [];
-    for (let i = 0; i < 5 && client.closed === undefined; i++) {
-      for (const m of await client.send(`m${i}`)) codes.push(m.code ?? m.text ?? "");
+  it("closes with 4429 a client that keeps sending after it was told to wait", async () => {
+    // The clock is faked so "after the refusal reached the client" is exact.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const bot = new Bot();
+      bot.use(rateLimit({ limit: 2, windowMs: 60_000, maxViolations: 3 }));
+      bot.on("message", (ctx) => ctx.reply("ok"));
+      const client = createTestClient(bot);
+      const codes: string[] = [];
+      for (let i = 0; i < 8 && client.closed === undefined; i++) {
+        for (const m of await client.send(`m${i}`)) codes.push(m.code ?? m.text ?? "");
+        vi.setSystemTime(Date.now() + 1500); // well after each refusal, well inside the wait
+      }
+      // m2 is the first refusal; m3, m4 and m5 ignore it — the third of those closes.
+      expect(codes).toEqual(["ok", "ok", ...Array(4).fill("rate_limited")]);
+      expect(client.closed?.code).toBe(4429);
+      await bot.stop();
+    } finally {
+      vi.useRealTimers();
     }
-    expect(codes).toEqual(["ok", "ok", "rate_limited", "rate_limited", "rate_limited"]);
-    expect(client.closed?.code).toBe(4429);
-    await bot.stop();
+  });
+
+  it("refuses and paces, but never closes, a burst sent before any refusal arrived", async () => {
+    // A BotClient re-sending its offline queue after a reconnect looks like this.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const bot = new Bot();
+      bot.use(rateLimit({ limit: 2, windowMs: 60_000, maxViolations: 3 }));
+      bot.on("message", (ctx) => ctx.reply("ok"));
+      const client = createTestClient(bot);
+      const replies = await Promise.all(Array.from({ length: 12 }, (_, i) => client.send(`m${i}`)));
+      const codes = replies.map((r) => r[0]?.code ?? r[0]?.text);
+      expect(codes.filter((c) => c === "ok")).toHaveLength(2);
+      expect(codes.filter((c) => c === "rate_limited")).toHaveLength(10);
+      expect(client.closed).toBeUndefined();
+      // Honouring retryAfterMs: after the wait the client goes on, still not closed.
+      vi.setSystemTime(Date.now() + 60_001);
+      expect((await client.send("later"))[0]?.text).toBe("ok");
+      expect(client.closed).toBeUndefined();
+      await bot.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("key 'user' shares one budget across a user's connections", async () => {
