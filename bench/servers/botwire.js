@@ -37,12 +37,14 @@ bot.on("message", (ctx) => {
   return ctx.reply(ctx.text);
 });
 
-// Every benchmark client comes from 127.0.0.1: lift the per-address cap with the total one.
+// Every benchmark client comes from 127.0.0.1: lift the per-address cap with the total one,
+// and the per-address connection rate.
 const handle = serve(bot, {
   host: "127.0.0.1",
   port: 0,
   maxConnections: 50_000,
   maxConnectionsPerIp: 50_000,
+  connectionRatePerIp: false,
 });
 await handle.ready;
 harness(

@@ -89,7 +89,7 @@ export const REFUSAL_GRACE_MS = 1000;
 export class FloodGuard {
   private readonly bucket: TokenBucket;
   private violations: ViolationCounter | undefined;
-  /** When the last refusal was sent, and until when it asked the client to wait. */
+  /** When the first refusal of the current wait was sent, and until when the wait runs. */
   private toldAt = Number.NEGATIVE_INFINITY;
   private waitUntil = 0;
 
@@ -126,7 +126,8 @@ export class FloodGuard {
    */
   private refused(now: number, waitMs: number): boolean {
     const ignoring = now > this.toldAt + REFUSAL_GRACE_MS && now < this.waitUntil;
-    this.toldAt = now;
+    // A new wait starts only when the last one is over (see rateLimit's Refusals).
+    if (now >= this.waitUntil) this.toldAt = now;
     this.waitUntil = Math.max(this.waitUntil, now + waitMs);
     return ignoring;
   }

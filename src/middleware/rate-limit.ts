@@ -131,7 +131,7 @@ const GRACE_MS = 1000;
 interface Told {
   /** The end of the window the refusals were in (a new window forgives). */
   window: number;
-  /** When the last refusal was sent, and until when it asked the client to wait. */
+  /** When the first refusal of the current wait was sent, and until when the wait runs. */
   at: number;
   until: number;
   /** Messages that arrived while the client had been told to wait. */
@@ -159,7 +159,9 @@ class Refusals {
       this.told.set(key, told);
     }
     if (arrived > told.at + GRACE_MS && arrived < told.until) told.ignored++;
-    told.at = now;
+    // A new wait starts only when the last one is over: the client has known it must wait
+    // since the first refusal of a wait, whatever was refused after it.
+    if (now >= told.until) told.at = now;
     told.until = Math.max(told.until, now + waitMs);
     return told.ignored;
   }

@@ -26,7 +26,7 @@ async function start(bot: Bot<Context>, options: Partial<ServeOptions> = {}) {
 
 function authBot() {
   const bot = new Bot();
-  bot.use(auth({ verify: staticTokens({ "token-alice-123": { id: "alice" } }) }));
+  bot.use(auth({ verify: staticTokens({ "token-alice-0123": { id: "alice" } }) }));
   bot.on("message", (ctx) => ctx.reply(`hi ${(ctx.user as { id: string }).id}`));
   return bot;
 }
@@ -36,10 +36,10 @@ describe("middleware over real sockets", () => {
     const url = await start(authBot());
     const viaHello = new RawClient(url);
     await viaHello.opened;
-    viaHello.send({ type: "hello", token: "token-alice-123" });
+    viaHello.send({ type: "hello", token: "token-alice-0123" });
     viaHello.send({ type: "message", id: "1", text: "x" });
     expect((await viaHello.next("message", { replyTo: "1" })).text).toBe("hi alice");
-    const viaHeader = new RawClient(url, { headers: { authorization: "Bearer token-alice-123" } });
+    const viaHeader = new RawClient(url, { headers: { authorization: "Bearer token-alice-0123" } });
     await viaHeader.opened;
     viaHeader.send({ type: "message", id: "2", text: "x" });
     expect((await viaHeader.next("message", { replyTo: "2" })).text).toBe("hi alice");
@@ -49,7 +49,7 @@ describe("middleware over real sockets", () => {
 
   it.each([
     ["no token", { type: "hello" }, "authentication required"],
-    ["a bad token", { type: "hello", token: "token-alice-124" }, "invalid token"],
+    ["a bad token", { type: "hello", token: "token-alice-0124" }, "invalid token"],
   ])("auth: %s gets unauthorized and close 4401", async (_, hello, message) => {
     const url = await start(authBot());
     const client = new RawClient(url);
@@ -83,7 +83,7 @@ describe("middleware over real sockets", () => {
     await expect(refused.opened).rejects.toThrow("HTTP 401");
   });
 
-  it("validate and rateLimit: error frames, then 4429", async () => {
+  it("validate and rateLimit: error frames, then 4429 for a client that ignores retryAfterMs", async () => {
     const bot = new Bot();
     bot.use(rateLimit({ limit: 2, windowMs: 60_000, maxViolations: 2 }));
     bot.use(validate(v.object({ n: v.number() })));
@@ -102,6 +102,12 @@ describe("middleware over real sockets", () => {
     const limited = await client.next("error", { replyTo: "3" });
     expect(limited).toMatchObject({ code: "rate_limited" });
     expect(limited.retryAfterMs).toBeGreaterThan(0);
+    // Message 4 was on its way when the refusal was sent: refused, but not held against it.
+    expect(await client.next("error", { replyTo: "4" })).toMatchObject({ code: "rate_limited" });
+    // Sending on well after the refusal, inside the wait: ignoring it — closed at the 2nd.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    client.send({ type: "message", id: "5", data: { n: 5 } });
+    client.send({ type: "message", id: "6", data: { n: 6 } });
     expect((await client.waitClose()).code).toBe(4429);
   });
 

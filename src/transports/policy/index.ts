@@ -9,14 +9,25 @@ export { AddressCounts, normalizeAddress } from "./addresses.js";
 export {
   Admission,
   type AdmissionPolicy,
+  type Refusal,
+  type RefusalReason,
   type UpgradeDecision,
   type Verdict,
 } from "./admission.js";
+export { AddressBudget, type AddressBudgetOptions, type Rate } from "./budget.js";
 export { clampReason, isValidCloseCode } from "./close-reason.js";
 export { type Beating, Heartbeat } from "./heartbeat.js";
+export { addressKey } from "./ip.js";
 export {
   type ResolvedPolicy,
   resolvePolicy,
   type TransportPolicyOptions,
 } from "./options.js";
-export { type AllowedOrigins, originPolicy } from "./origins.js";
+export { type AllowedOrigins, isSameOrigin, originPolicy } from "./origins.js";
+export {
+  type ClientAddressFn,
+  type ProxyHeader,
+  proxyPolicy,
+  type RequestHeaders,
+  type TrustProxy,
+} from "./proxy.js";

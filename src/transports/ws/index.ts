@@ -15,6 +15,13 @@
  * ```
  * @module botwire/ws
  */
-export type { AllowedOrigins, TransportPolicyOptions, UpgradeDecision } from "../policy/index.js";
+export type {
+  AllowedOrigins,
+  ProxyHeader,
+  Rate,
+  TransportPolicyOptions,
+  TrustProxy,
+  UpgradeDecision,
+} from "../policy/index.js";
 export type { ServeOptions } from "./options.js";
 export { type ServeHandle, serve } from "./serve.js";

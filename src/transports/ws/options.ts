@@ -12,13 +12,16 @@ import {
 
 /**
  * Options of {@link serve}. Give exactly one of `server`, `port` or `noServer`. The policy
- * options (origins, sizes, capacity, heartbeat, hello timeout, `upgrade` hook) are shared by
- * every server transport; see {@link TransportPolicyOptions}.
+ * options (origins, sizes, capacity, per-address budgets, `trustProxy`, heartbeat, timeouts,
+ * `upgrade` hook) are shared by every server transport; see {@link TransportPolicyOptions}.
  */
 export interface ServeOptions extends TransportPolicyOptions<IncomingMessage> {
   /** Attach to this existing http/https server (other requests are left alone). */
   server?: HttpServer | HttpsServer;
-  /** Listen on this port with a server of our own (`0` picks a free port). */
+  /**
+   * Listen on this port with a server of our own (`0` picks a free port). Its
+   * `headersTimeout` and `requestTimeout` are 10 s (Node's defaults: 60 s and 300 s).
+   */
   port?: number;
   /**
    * Host to listen on with `port`.
@@ -29,7 +32,9 @@ export interface ServeOptions extends TransportPolicyOptions<IncomingMessage> {
   noServer?: boolean;
   /**
    * Accept upgrades only on this path (e.g. `"/chat"`). Without it every upgrade request
-   * on the server is accepted. Several bots can share a server on different paths.
+   * on the server is accepted. Several bots can share a server on different paths. An
+   * upgrade on a path no bot serves is answered 404 — at once when botwire's are the only
+   * `upgrade` listeners, else after `upgradeTimeoutMs` unless another listener took it.
    */
   path?: string;
   /**

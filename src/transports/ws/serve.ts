@@ -40,7 +40,7 @@ export interface ServeHandle {
  */
 export function serve<C extends Context>(bot: Bot<C>, options: ServeOptions): ServeHandle {
   const resolved = resolveServeOptions(options);
-  const transport = new WsTransport(resolved);
+  const transport = new WsTransport(resolved, bot.logger);
   const ready = bot.start(transport);
   // Callers who never await `ready` must not get an unhandled rejection (e.g. EADDRINUSE
   // is also reported through `ready` for those who do).

@@ -77,6 +77,12 @@ export class TrackedSocket implements Beating {
   }
 }
 
+/** Told when the bot closes a connection, so per-address policy can count failed logins. */
+export interface ClosedByBot {
+  /** The bot closed the connection from `address` with `code` (e.g. 4401). */
+  closedByBot(code: number, address: string | undefined): void;
+}
+
 /**
  * The core's view of one `ws` socket. A class, not an object literal: a literal with a getter
  * is kept in dictionary mode with three closures, ~0.7 KiB per idle connection.
@@ -87,6 +93,8 @@ class WsConnection implements Connection {
   constructor(
     private readonly socket: WebSocket,
     readonly info: ConnectionInfo,
+    private readonly watch: ClosedByBot | undefined,
+    private readonly address: string | undefined,
   ) {}
 
   get bufferedAmount(): number {
@@ -101,6 +109,7 @@ class WsConnection implements Connection {
   close(code: number, reason: string): void {
     const socket = this.socket;
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) {
+      this.watch?.closedByBot(code, this.address);
       socket.close(code, clampReason(reason));
       // ws waits 30 s for the peer's close frame; a peer that does not read (the usual reason
       // we close) would keep its send buffer in memory all that time.
@@ -109,19 +118,41 @@ class WsConnection implements Connection {
   }
 }
 
-/** Builds the core connection for a freshly upgraded socket. */
+/** What is known about the peer of a freshly upgraded socket, besides its headers. */
+export interface PeerInfo {
+  /** The client's address (see `trustProxy`). */
+  remoteAddress: string | undefined;
+  /** The `Origin` header. */
+  origin: string | undefined;
+  /** A user the `upgrade` hook authenticated. */
+  user: unknown;
+}
+
+/**
+ * Builds the core connection for a freshly upgraded socket.
+ * @param peer - its address, origin and user (default: the socket's address, nothing else)
+ * @param watch - told when the bot closes it (failed logins count per address)
+ * @param address - the address its per-address limits count it under
+ */
 export function toConnection(
   socket: WebSocket,
   request: IncomingMessage,
-  origin: string | undefined,
-  user?: unknown,
+  peer: PeerInfo | undefined,
+  watch?: ClosedByBot,
+  address?: string,
 ): Connection {
-  return new WsConnection(socket, {
+  const { remoteAddress, origin, user } = peer ?? {
     remoteAddress: request.socket.remoteAddress,
+    origin: undefined,
+    user: undefined,
+  };
+  const info: ConnectionInfo = {
+    remoteAddress,
     origin,
     headers: request.headers,
     ...(user !== undefined && { user }),
-  });
+  };
+  return new WsConnection(socket, info, watch, address);
 }
 
 /** Feeds a socket's events to a listener. Returns the tracking record for the heartbeat. */

@@ -6,40 +6,64 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
+import { type Logger, silentLogger } from "../../core/logger.js";
 import type { Transport, TransportHost } from "../../core/transport.js";
+import { CloseCode } from "../../protocol/codes.js";
 import { Admission, Heartbeat } from "../policy/index.js";
 import type { ResolvedServeOptions } from "./options.js";
-import { type TrackedSocket, toConnection, wire } from "./socket.js";
-import { addressOf, originOf, pathOf, refuse } from "./upgrade.js";
+import { RefusalLog } from "./refusals.js";
+import { type ClosedByBot, type TrackedSocket, toConnection, wire } from "./socket.js";
+import { type Attached, attach, detach, unclaimed } from "./unclaimed.js";
+import { hostOf, originOf, pathOf, refuse } from "./upgrade.js";
 
 /** How long a graceful close waits for peers to answer the close frame. */
 const CLOSE_GRACE_MS = 2000;
+
+/**
+ * HTTP timeouts of the server `serve({ port })` creates. Node's defaults let a client that
+ * sends its headers slowly hold a socket for 60–90 s; an upgrade request is one small
+ * packet, so 10 s is generous. (An attached server is the user's: docs/security.md.)
+ */
+const OWN_SERVER_TIMEOUTS = {
+  headersTimeout: 10_000,
+  requestTimeout: 10_000,
+  connectionsCheckingInterval: 1_000,
+} as const;
 
 function destroySocket(this: Duplex): void {
   this.destroy();
 }
 
 /** The WebSocket transport behind `serve`. */
-export class WsTransport implements Transport {
+export class WsTransport implements Transport, Attached, ClosedByBot {
   private readonly wss: WebSocketServer;
   private readonly sockets = new Set<TrackedSocket>();
+  /** Upgrade sockets waiting for a verdict (the `upgrade` hook): `close()` answers them. */
+  private readonly pending = new Set<Duplex>();
   private host: TransportHost | undefined;
   private ownServer: Server | undefined;
   private readonly heartbeat: Heartbeat<TrackedSocket>;
-  /** Origin, capacity (in all and per address) and the `upgrade` hook, decided before ws runs. */
+  /** Origin, capacity, per-address budgets and the `upgrade` hook, decided before ws runs. */
   private readonly admission: Admission<IncomingMessage>;
+  private readonly log: RefusalLog;
   private readonly onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (this.options.path !== undefined && pathOf(req) !== this.options.path) {
-      // Another listener (another bot, another library) may own this path.
-      if (this.options.mode === "port") refuse(socket, 404);
-      return;
-    }
-    this.handleUpgrade(req, socket, head);
+    if (this.takes(pathOf(req))) return this.handleUpgrade(req, socket, head);
+    // On our own server nobody else can answer; on a shared one another listener may.
+    if (this.options.mode === "port") refuse(socket, 404);
+    else if (this.options.server !== undefined) unclaimed(this.options.server, this, req, socket);
   };
 
-  constructor(private readonly options: ResolvedServeOptions) {
+  /**
+   * @param options - resolved `serve()` options
+   * @param logger - the bot's logger, for refused requests and socket errors
+   */
+  constructor(
+    private readonly options: ResolvedServeOptions,
+    logger: Logger = silentLogger,
+  ) {
     this.admission = new Admission(options);
     this.heartbeat = new Heartbeat(this.sockets, options.heartbeatMs);
+    this.log = new RefusalLog(logger);
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -58,13 +82,25 @@ export class WsTransport implements Transport {
     return this.ownServer ?? (this.options.server as Server | undefined);
   }
 
+  /** See {@link Attached}. */
+  get upgradeTimeoutMs(): number {
+    return this.options.upgradeTimeoutMs;
+  }
+
+  /** Whether upgrades on `path` are ours (every path without the `path` option). */
+  takes(path: string): boolean {
+    return this.options.path === undefined || path === this.options.path;
+  }
+
   async listen(host: TransportHost): Promise<void> {
     this.host = host;
     this.heartbeat.start();
-    if (this.options.mode === "server") {
-      this.options.server?.on("upgrade", this.onUpgrade);
+    const shared = this.options.mode === "server" ? this.options.server : undefined;
+    if (shared !== undefined) {
+      attach(shared, this);
+      shared.on("upgrade", this.onUpgrade);
     } else if (this.options.mode === "port") {
-      const server = createServer((_req, res) => {
+      const server = createServer(OWN_SERVER_TIMEOUTS, (_req, res) => {
         res.writeHead(426, { "content-type": "text/plain" }).end("Upgrade Required\n");
       });
       server.on("upgrade", this.onUpgrade);
@@ -88,13 +124,16 @@ export class WsTransport implements Transport {
     if (this.host === undefined) return refuse(socket, 503, "not accepting connections");
     // Counted from here, so upgrades waiting for the `upgrade` hook count too. The count passes
     // to the connection once `accept` is called; every other way out below gives it back.
-    const address = addressOf(req);
+    const address = this.options.clientAddress(req.socket.remoteAddress, req.headers);
     const origin = originOf(req);
     let accepted = false;
-    this.admission.check(req, origin, address).then((verdict) => {
+    this.pending.add(socket);
+    this.admission.check(req, origin, address, hostOf(req)).then((verdict) => {
+      this.pending.delete(socket);
       if (verdict !== undefined && "status" in verdict) {
-        refuse(socket, verdict.status, verdict.message);
-      } else if (this.host === undefined) {
+        this.log.refused(verdict, { origin, host: hostOf(req), address });
+        refuse(socket, verdict.status, verdict.message, verdict.retryAfterMs);
+      } else if (this.host === undefined || socket.destroyed) {
         refuse(socket, 503, "not accepting connections");
       } else {
         const user = verdict?.user;
@@ -109,6 +148,11 @@ export class WsTransport implements Transport {
     });
   }
 
+  /** See {@link ClosedByBot}: a 4401 is a failed authentication of that address. */
+  closedByBot(code: number, address: string | undefined): void {
+    if (code === CloseCode.Unauthorized) this.admission.authFailed(address);
+  }
+
   private accept(
     ws: WebSocket,
     req: IncomingMessage,
@@ -117,14 +161,15 @@ export class WsTransport implements Transport {
     address: string | undefined,
   ): void {
     const host = this.host;
-    ws.on("error", () => {
-      // Protocol errors (bad UTF-8, frame too large) are followed by 'close'; nothing to do.
-    });
+    // Protocol errors (bad UTF-8, frame too large) are followed by 'close'; they are logged.
+    ws.on("error", this.log.socketError);
     if (host === undefined) {
       this.admission.leave(address);
       return ws.close(1001, "server shutting down");
     }
-    const connection = toConnection(ws, req, origin, user);
+    // Without trustProxy the socket's address as Node gives it (`::ffff:…` included).
+    const remoteAddress = this.options.proxied ? address : req.socket.remoteAddress;
+    const connection = toConnection(ws, req, { remoteAddress, origin, user }, this, address);
     const options =
       this.options.helloTimeoutMs === undefined
         ? {}
@@ -142,7 +187,15 @@ export class WsTransport implements Transport {
     if (this.host === undefined) return;
     this.host = undefined;
     this.heartbeat.stop();
-    this.options.server?.off("upgrade", this.onUpgrade);
+    const shared = this.options.mode === "server" ? this.options.server : undefined;
+    if (shared !== undefined) {
+      shared.off("upgrade", this.onUpgrade);
+      detach(shared, this);
+    }
+    // Upgrades still waiting for the `upgrade` hook are answered now, not when (or if) it
+    // answers; their counts are given back when it does, or at upgradeTimeoutMs.
+    for (const socket of this.pending) refuse(socket, 503, "server shutting down");
+    this.pending.clear();
     const sockets = [...this.sockets];
     const closed = sockets.map(
       ({ socket }) =>

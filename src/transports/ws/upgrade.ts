@@ -25,13 +25,30 @@ export function originOf(request: IncomingMessage): string | undefined {
   return typeof origin === "string" ? origin : undefined;
 }
 
-/** Writes an HTTP error response on a raw upgrade socket and destroys it. */
-export function refuse(socket: Duplex, status: number, message = STATUS_CODES[status] ?? "Error") {
+/** The `Host` header (for the default same-origin check). */
+export function hostOf(request: IncomingMessage): string | undefined {
+  return request.headers.host;
+}
+
+/**
+ * Writes an HTTP error response on a raw upgrade socket and destroys it.
+ * @param retryAfterMs - for 429/503: sent as `Retry-After`, in whole seconds
+ */
+export function refuse(
+  socket: Duplex,
+  status: number,
+  message = STATUS_CODES[status] ?? "Error",
+  retryAfterMs?: number,
+) {
   if (socket.writable) {
     const body = `${message}\n`;
+    const retry =
+      retryAfterMs === undefined
+        ? ""
+        : `Retry-After: ${Math.max(1, Math.ceil(retryAfterMs / 1000))}\r\n`;
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}\r\n` +
-        "Connection: close\r\nContent-Type: text/plain; charset=utf-8\r\n" +
+        `Connection: close\r\n${retry}Content-Type: text/plain; charset=utf-8\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
     );
   }
