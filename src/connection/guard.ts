@@ -64,6 +64,12 @@ type GuardLimits = Pick<
   "messagesPerSecond" | "burst" | "maxViolations" | "violationWindowMs" | "maxQueuedMessages"
 >;
 
+/** What the guard needs from the bot: its limits and the per-address budgets. */
+interface GuardHost {
+  readonly config: { readonly limits: GuardLimits };
+  takeFromAddress(address: string): number;
+}
+
 /** Why a message frame is refused: the text, when to retry, and whether it counts as a violation. */
 export interface Refusal {
   message: string;
@@ -93,10 +99,19 @@ export class FloodGuard {
   private toldAt = Number.NEGATIVE_INFINITY;
   private waitUntil = 0;
 
-  /** @param limits - the bot's limits */
-  constructor(private readonly limits: GuardLimits) {
+  private readonly limits: GuardLimits;
+
+  /**
+   * @param host - the bot's limits, and the budget all connections of an address share
+   * @param address - the connection's address key (see `addressKey`), if it has one
+   */
+  constructor(
+    private readonly host: GuardHost,
+    private readonly address: string | undefined,
+  ) {
+    this.limits = host.config.limits;
     // A bucket starts full, so making it at the first message is the same as at connect.
-    this.bucket = new TokenBucket(limits.messagesPerSecond, limits.burst);
+    this.bucket = new TokenBucket(this.limits.messagesPerSecond, this.limits.burst);
   }
 
   /**
@@ -104,7 +119,9 @@ export class FloodGuard {
    * connection: `undefined` admits it.
    */
   check(now: number, queued: number): Refusal | undefined {
-    const waitMs = this.bucket.take(now);
+    let waitMs = this.bucket.take(now);
+    if (waitMs === 0 && this.address !== undefined)
+      waitMs = this.host.takeFromAddress(this.address);
     if (waitMs > 0) {
       return {
         message: "too many messages",

@@ -71,6 +71,8 @@ export interface PeerHost<C extends Context> {
   forget(peer: LivePeer): void;
   /** A closed peer finished its last task. */
   drained(peer: LivePeer): void;
+  /** Takes one message from an address's budget (shared by its connections): 0, or ms to wait. */
+  takeFromAddress(address: string): number;
   /** The turns running asynchronously now, so a stopping bot can abort them. */
   readonly turns: Set<TurnControl>;
 }

@@ -18,6 +18,7 @@ import type {
 import { BotStoppingError, type TurnControl } from "../core/turn-control.js";
 import type { BrokerListener } from "../storage/broker.js";
 import type { OutboxEntry } from "../storage/ledger.js";
+import { AddressBudget } from "../util/budget.js";
 import { randomId } from "../util/id.js";
 import { isThenable, type MaybePromise } from "../util/types.js";
 import type { HostConfig, LivePeer, PeerHost } from "./host.js";
@@ -31,6 +32,8 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
   /** Open peers, for counting and shutdown. */
   readonly peers = new Set<LivePeer>();
   readonly turns = new Set<TurnControl>();
+  /** Message budgets per address, shared by all connections from it (made on first use). */
+  private budget: AddressBudget | undefined;
   /** Closed peers whose queued work (messages, the disconnect update) is still running. */
   private readonly draining = new Set<LivePeer>();
   private hookCache: HandshakeHook[] | undefined;
@@ -56,6 +59,13 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
     );
     this.peers.add(peer);
     return peer;
+  }
+
+  /** Takes one message from `address`'s budget: 0, or the milliseconds until one is available. */
+  takeFromAddress(address: string): number {
+    const { addressMessagesPerSecond: rate, addressBurst: burst } = this.config.limits;
+    this.budget ??= new AddressBudget({ limit: burst, windowMs: (burst / rate) * 1000 });
+    return this.budget.take(address);
   }
 
   private node(): string {

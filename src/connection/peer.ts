@@ -13,6 +13,7 @@ import { encodeError, encodeWelcome } from "../protocol/encode.js";
 import type { HelloFrame, MessageFrame } from "../protocol/frames.js";
 import { parseClientFrame } from "../protocol/parse.js";
 import type { OutboxEntry } from "../storage/ledger.js";
+import { addressKey } from "../util/ip.js";
 import type { MaybePromise } from "../util/types.js";
 import { type DeliveryPeer, deliverMessage } from "./delivery.js";
 import { FloodGuard, type Refusal } from "./guard.js";
@@ -43,8 +44,7 @@ export class Peer<C extends Context>
   /** The session this peer attached to before its handshake finished (a resume attempt). */
   private resuming: string | undefined;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
-  // Created on first use: most connections of a busy server sit idle, and every byte per
-  // connection counts at 10 000 of them.
+  /** Made on first use: most connections sit idle, and every byte counts at 10 000 of them. */
   private guard: FloodGuard | undefined;
   /** Connection details handed to every context. */
   readonly info: ContextConnection;
@@ -82,7 +82,7 @@ export class Peer<C extends Context>
           return this.violation(ErrorCode.BadRequest, "ack before welcome");
         return this.ack(this.session, frame.seq);
       case "message": {
-        this.guard ??= new FloodGuard(this.host.config.limits);
+        this.guard ??= new FloodGuard(this.host, addressKey(this.info.remoteAddress));
         const arrived = Date.now();
         const refusal = this.guard.check(arrived, this.queued);
         if (refusal !== undefined) return this.refuse(frame.id, refusal);
@@ -192,15 +192,15 @@ export class Peer<C extends Context>
     code: ErrorCode,
     message: string,
     replyTo?: string,
-    retryAfterMs?: number,
+    retry?: number,
     counts = true,
   ) {
     this.host.emit("violation", { connectionId: this.connection.id, code, message });
-    this.guard ??= new FloodGuard(this.host.config.limits);
+    this.guard ??= new FloodGuard(this.host, addressKey(this.info.remoteAddress));
     if (counts && this.guard.violation()) {
       return this.close(CloseCode.TooManyViolations, "too many violations");
     }
-    this.sendError(code, message, replyTo, retryAfterMs);
+    this.sendError(code, message, replyTo, retry);
   }
 
   protected taskFailed(error: unknown): void {

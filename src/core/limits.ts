@@ -27,6 +27,18 @@ export interface Limits extends LedgerLimits {
    */
   burst: number;
   /**
+   * Sustained messages per second from one address (IPv6: one /64), over all its
+   * connections: a client that reconnects to get a fresh per-connection bucket still shares
+   * this one. Behind a reverse proxy set `serve({ trustProxy })`, or every client is one address.
+   * @default 200
+   */
+  addressMessagesPerSecond: number;
+  /**
+   * Messages one address may send in a burst before `addressMessagesPerSecond` applies.
+   * @default 400
+   */
+  addressBurst: number;
+  /**
    * Messages of one connection waiting for their turn (handled one at a time); further ones
    * get `rate_limited`, so a slow handler cannot make the server queue without bound.
    * @default 100
@@ -63,6 +75,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDepth: 32,
   messagesPerSecond: 50,
   burst: 200,
+  addressMessagesPerSecond: 200,
+  addressBurst: 400,
   maxQueuedMessages: 100,
   maxViolations: 20,
   violationWindowMs: 10_000,

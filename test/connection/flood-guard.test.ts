@@ -72,3 +72,42 @@ describe("the per-connection flood guard judges the client, not the server's bac
     await bot.stop();
   });
 });
+
+describe("the per-address message budget", () => {
+  it("is shared by every connection of an address: reconnecting does not refill it", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const bot = new Bot({
+      limits: { burst: 10, messagesPerSecond: 10, addressBurst: 15, addressMessagesPerSecond: 1 },
+    });
+    bot.on("message", (ctx) => ctx.reply("ok"));
+    const { MemoryTransport } = await import("../../src/testing/index.js");
+    const transport = new MemoryTransport();
+    await bot.start(transport);
+    const replies: string[] = [];
+    const connect = (address: string) =>
+      transport.connect(
+        {
+          receive: (raw) => {
+            const f = JSON.parse(raw) as { type: string; code?: string };
+            if (f.type !== "welcome") replies.push(f.type === "error" ? `${f.code}` : "ok");
+          },
+          closed: () => undefined,
+        },
+        { remoteAddress: address },
+      );
+    // Two connections from one address, ten messages each: each within its own bucket,
+    // but together over the address's 15.
+    for (const connection of [connect("203.0.113.7"), connect("203.0.113.7")]) {
+      for (let i = 0; i < 10; i++) connection.send(frame(`m${i}`));
+    }
+    await vi.waitFor(() => expect(replies).toHaveLength(20));
+    expect(replies.filter((r) => r === "ok")).toHaveLength(15);
+    expect(replies.filter((r) => r === "rate_limited")).toHaveLength(5);
+    // Another address has a budget of its own.
+    const other = connect("198.51.100.1");
+    other.send(frame("x"));
+    await vi.waitFor(() => expect(replies).toHaveLength(21));
+    expect(replies.at(-1)).toBe("ok");
+    await bot.stop();
+  });
+});

@@ -8,8 +8,8 @@
  */
 import type { MaybePromise } from "../../util/types.js";
 import { AddressCounts } from "./addresses.js";
-import { AddressBudget, type Rate } from "./budget.js";
-import { addressKey } from "./ip.js";
+import { AddressBudget, type Rate } from "../../util/budget.js";
+import { addressKey } from "../../util/ip.js";
 
 /**
  * What an `upgrade` hook may answer: accept (`true`, `undefined`, or `{ user }` to accept

@@ -14,10 +14,10 @@ export {
   type UpgradeDecision,
   type Verdict,
 } from "./admission.js";
-export { AddressBudget, type AddressBudgetOptions, type Rate } from "./budget.js";
+export { AddressBudget, type AddressBudgetOptions, type Rate } from "../../util/budget.js";
 export { clampReason, isValidCloseCode } from "./close-reason.js";
 export { type Beating, Heartbeat } from "./heartbeat.js";
-export { addressKey } from "./ip.js";
+export { addressKey } from "../../util/ip.js";
 export {
   type ResolvedPolicy,
   resolvePolicy,

@@ -6,7 +6,7 @@
  */
 import type { MaybePromise } from "../../util/types.js";
 import type { AdmissionPolicy, UpgradeDecision } from "./admission.js";
-import type { Rate } from "./budget.js";
+import type { Rate } from "../../util/budget.js";
 import { type AllowedOrigins, originPolicy } from "./origins.js";
 import { type ClientAddressFn, type ProxyHeader, proxyPolicy, type TrustProxy } from "./proxy.js";
 

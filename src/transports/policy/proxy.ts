@@ -7,7 +7,7 @@
  * @module
  */
 import { normalizeAddress } from "./addresses.js";
-import { type IpMatcher, parseIp, rangeMatcher } from "./ip.js";
+import { type IpMatcher, parseIp, rangeMatcher } from "../../util/ip.js";
 
 /**
  * Which proxies to believe: how many sit in front of the server (a hop count), their
