@@ -99,7 +99,11 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       handler: () => withIntents(this.collectIntents(), intents, this.middleware()),
       hooks: () => this.collectHooks(),
       report: (error, ctx) => this.report(error, ctx),
-      services: { store: this.store, dialog: (name) => this.findDialog(name) },
+      services: {
+        store: this.store,
+        sessionTtlMs: this.limits.sessionTtlMs,
+        dialog: (name) => this.findDialog(name),
+      },
     });
   }
 

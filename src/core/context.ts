@@ -60,6 +60,8 @@ export interface DialogDefinition {
 /** @internal Bot-wide services a context reaches: the bot's store and its dialogs. */
 export interface ContextServices {
   readonly store: Store;
+  /** How long an idle protocol session can be resumed (`limits.sessionTtlMs`). */
+  readonly sessionTtlMs: number;
   dialog(name: string): DialogDefinition | undefined;
 }
 

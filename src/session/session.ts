@@ -15,6 +15,7 @@ import { SessionConflictError } from "./errors.js";
 import { acquireLease, type Lease } from "./lease.js";
 import { KeyedMutex } from "./mutex.js";
 import { type ResolvedSessionOptions, resolveSessionOptions } from "./options.js";
+import { fresh, Loaded, refreshDue, toRecord, ttlOf } from "./record.js";
 import type { SessionOptions, SessionRecord, Turn } from "./types.js";
 
 /**
@@ -86,51 +87,6 @@ function mutexOf(store: Store): KeyedMutex {
 }
 
 /**
- * A session read from its store. The handlers' copy of the record is made when they first
- * look at it (`ctx.session`, `ctx.history`, `ctx.dialog`): an update that never does cannot
- * have changed it, and costs no copy, no comparison and no write.
- */
-class Loaded<S> {
-  private made: SessionRecord<S> | undefined;
-
-  /**
-   * @param make - makes the handlers' record (and sets `before` for a new one)
-   * @param before - what the record was when read, to tell whether the update changed it
-   *   (JSON text, or a JSON value for the in-memory store)
-   * @param version - the version read, for the compare-and-set (`undefined`: key absent)
-   * @param hasDialog - whether the stored record has an active dialog
-   */
-  constructor(
-    private readonly make: (loaded: Loaded<S>) => SessionRecord<S>,
-    public before: unknown,
-    readonly version: string | undefined,
-    readonly hasDialog: boolean,
-  ) {}
-
-  get record(): SessionRecord<S> {
-    if (this.made === undefined) this.made = this.make(this);
-    return this.made;
-  }
-
-  /** Whether the handlers looked at the record. */
-  get touched(): boolean {
-    return this.made !== undefined;
-  }
-}
-
-/** A new session's record, and its snapshot as `before`. */
-function fresh<S, C extends Context>(
-  config: ResolvedSessionOptions<S, C>,
-  snapshot: (record: SessionRecord<S>) => unknown,
-): (loaded: Loaded<S>) => SessionRecord<S> {
-  return (loaded) => {
-    const record: SessionRecord<S> = { data: config.initial() };
-    loaded.before = snapshot(record);
-    return record;
-  };
-}
-
-/**
  * The in-memory store's path, with no awaits: the handlers get a copy of the stored value,
  * and the changed record goes back as a fresh copy only if it differs (no JSON text at all).
  */
@@ -146,18 +102,24 @@ function inMemory<S, C extends Context>(
   const stored = entry === undefined ? undefined : toRecord<S>(entry.value, key);
   const session =
     stored === undefined
-      ? new Loaded<S>(fresh(config, toJsonValue), undefined, undefined, false)
+      ? // Stryker disable next-line BooleanLiteral: equivalent — a new record has no dialog; expire() would find none
+        new Loaded<S>(fresh(config, toJsonValue), undefined, undefined, false)
       : new Loaded<S>(
           () => toJsonValue(stored) as SessionRecord<S>,
           stored,
           entry?.version,
+          // Stryker disable next-line ConditionalExpression: equivalent as `true` — expire() on a record without a dialog does nothing
           stored.dialog !== undefined,
         );
+  const ttlMs = ttlOf(ctx, key, config);
+  const due = refreshDue(stored, ttlMs);
   return andThen(around(ctx, next, session, config), () => {
-    if (!session.touched) return;
-    const after = toJsonValue(session.record);
-    if (jsonEqual(after, session.before)) return;
-    if (!compareAndSetOwned(store, key, after, session.version, config.ttlMs)) {
+    // Stryker disable next-line ConditionalExpression: equivalent as `false` — an untouched record, made now, equals its snapshot and is not written
+    if (!session.touched && !due) return;
+    const after = toJsonValue(session.record) as SessionRecord<S>;
+    if (!due && jsonEqual(after, session.before)) return;
+    if (ttlMs !== undefined) after.at = Date.now();
+    if (!compareAndSetOwned(store, key, after, session.version, ttlMs)) {
       throw new SessionConflictError(key);
     }
   });
@@ -178,6 +140,7 @@ async function locked<S, C extends Context>(
   try {
     // A store local to this process is fully serialised by the mutex; only a shared one
     // needs the cross-process lease.
+    // Stryker disable next-line ConditionalExpression: equivalent as `true` — a local store's lease is one more in-process lock, the mutex already serialises
     if (isSessionStore(store) && store.local !== true) {
       lease = await acquireLease(store, key, config.lock);
     }
@@ -202,14 +165,19 @@ async function handle<S, C extends Context>(
   const stored = toRecord<S>(value, key);
   const session =
     stored === undefined
-      ? new Loaded<S>(fresh(config, JSON.stringify), undefined, undefined, false)
+      ? // Stryker disable next-line BooleanLiteral: equivalent — a new record has no dialog; expire() would find none
+        new Loaded<S>(fresh(config, JSON.stringify), undefined, undefined, false)
       : new Loaded<S>(() => stored, JSON.stringify(stored), version, stored.dialog !== undefined);
+  const ttlMs = ttlOf(ctx, key, config);
+  const due = refreshDue(stored, ttlMs);
   await around(ctx, next, session, config);
-  if (!session.touched) return;
+  // Stryker disable next-line ConditionalExpression: equivalent as `false` — an untouched record, made now, equals its snapshot and is not written
+  if (!session.touched && !due) return;
   const { record } = session;
-  if (JSON.stringify(record) === session.before) return;
-  if (!versioned) return store.set(key, record, config.ttlMs);
-  const written = await store.compareAndSet(key, record, session.version, config.ttlMs);
+  if (!due && JSON.stringify(record) === session.before) return;
+  if (ttlMs !== undefined) record.at = Date.now();
+  if (!versioned) return store.set(key, record, ttlMs);
+  const written = await store.compareAndSet(key, record, session.version, ttlMs);
   if (!written) throw new SessionConflictError(key);
 }
 
@@ -234,6 +202,7 @@ function around<S, C extends Context>(
 ): MaybePromise<void> {
   const binding = new Binding(session, ctx);
   // A dialog that timed out (or was unregistered) ends before the handlers see it.
+  // Stryker disable next-line ConditionalExpression: equivalent as `true` — hasDialog only skips expire() on records that have no dialog
   if (session.hasDialog) binding.dialog.expire(Date.now());
   ctx.sessionBinding = binding;
   const ran =
@@ -268,14 +237,6 @@ class Binding implements SessionBinding {
     }
     return this.controller;
   }
-}
-
-function toRecord<S>(value: unknown, key: string): SessionRecord<S> | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null || !("data" in value)) {
-    throw new TypeError(`session(): the value under "${key}" is not a session record`);
-  }
-  return value as SessionRecord<S>;
 }
 
 /** Appends the user's text now and every bot text sent from here on, keeping the last `max`. */

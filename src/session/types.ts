@@ -89,4 +89,6 @@ export interface SessionRecord<S> {
   data: S;
   history?: Turn[];
   dialog?: DialogRecord;
+  /** When the record was last written (epoch ms), for records that expire. */
+  at?: number;
 }

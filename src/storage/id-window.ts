@@ -41,6 +41,11 @@ export class IdWindow {
   private lastLo = 0;
   private lastHi = 0;
 
+  /** Bytes held by the window's arrays (it grows as ids arrive, up to its size). */
+  get bytes(): number {
+    return this.lo.byteLength + this.hi.byteLength + this.state.byteLength + this.table.byteLength;
+  }
+
   /** @param size - how many ids to remember (the ring grows to it as ids arrive) */
   constructor(private readonly size: number) {
     const capacity = Math.min(FIRST_CAPACITY, size);

@@ -21,6 +21,8 @@ interface SessionRecord {
   lostUpTo: number;
   outbox: Entry[];
   bytes: number;
+  /** Bytes of the dedup window (`ids`), counted in `ledgerBytes` too. */
+  idBytes: number;
   /** The client message ids seen lately (made on the first id: idle sessions have none). */
   ids: IdWindow | undefined;
   rooms: Set<string>;
@@ -45,7 +47,11 @@ export class MemoryLedger implements Ledger {
    * idle-but-connected user out); they return to the LRU on their next use.
    */
   private readonly pinned = new Map<string, SessionRecord>();
-  /** Bytes in all outboxes together, bounded by `ledgerBytes`. */
+  /**
+   * Bytes of every session held, in the LRU or pinned: outboxes and dedup windows. Bounded
+   * by `ledgerBytes` — connected sessions included, so no client can hold memory unbounded
+   * by not acknowledging what it receives.
+   */
   private totalBytes = 0;
   /**
    * The session looked up last. `claim` and `append` go through the LRU, which refreshes the
@@ -68,10 +74,10 @@ export class MemoryLedger implements Ledger {
       ttl: limits.sessionTtlMs,
       updateAgeOnGet: true,
       dispose: (record, id) => {
-        this.totalBytes -= record.bytes;
         if (id === this.lastId) this.forgetLast();
-        // A connected session leaves the LRU but lives on in `pinned` (see pin()).
+        // A connected session leaves the LRU but lives on (and is counted) in `pinned`.
         if (this.pinned.has(id)) return;
+        this.totalBytes -= record.bytes + record.idBytes;
         this.unindex(record.owner, id);
         for (const room of record.rooms) this.leave(id, room);
       },
@@ -99,6 +105,7 @@ export class MemoryLedger implements Ledger {
       lostUpTo: 0,
       outbox: [],
       bytes: 0,
+      idBytes: 0,
       // Made on the first message id: an idle session should not carry an empty hash table.
       ids: undefined,
       rooms: new Set(),
@@ -127,11 +134,7 @@ export class MemoryLedger implements Ledger {
       this.dropOldest(record);
     }
     this.expire(record, now);
-    // All outboxes together stay under ledgerBytes: forget the least recently used sessions
-    // (this one was just used, so it goes last).
-    while (this.totalBytes > this.limits.ledgerBytes && this.sessions.size > 1) {
-      this.sessions.pop();
-    }
+    this.enforceTotal(record);
     return { seq, frame };
   }
 
@@ -151,6 +154,12 @@ export class MemoryLedger implements Ledger {
     const seen = record.ids.get(id);
     if (seen === undefined) {
       record.ids.add(id);
+      const grown = record.ids.bytes - record.idBytes;
+      if (grown !== 0) {
+        record.idBytes += grown;
+        this.totalBytes += grown;
+        this.enforceTotal(record);
+      }
       return NEW;
     }
     if (seen === null) return PENDING;
@@ -210,6 +219,7 @@ export class MemoryLedger implements Ledger {
     if (record === undefined) return;
     this.pinned.delete(session);
     if (this.sessions.has(session)) return;
+    this.totalBytes -= record.bytes + record.idBytes;
     if (session === this.lastId) this.forgetLast();
     this.unindex(record.owner, session);
     for (const room of record.rooms) this.leave(session, room);
@@ -226,8 +236,8 @@ export class MemoryLedger implements Ledger {
     if (record === undefined) {
       record = this.pinned.get(session);
       if (record === undefined) return undefined;
+      // Back from `pinned` (already counted there) into the LRU.
       this.sessions.set(session, record);
-      this.totalBytes += record.bytes;
     }
     this.lastId = session;
     this.lastRecord = record;
@@ -244,6 +254,26 @@ export class MemoryLedger implements Ledger {
     const record = this.load(session);
     if (record === undefined) throw new SessionLostError(session);
     return record;
+  }
+
+  /**
+   * Keeps everything held under `ledgerBytes`: first forgets idle sessions, least recently
+   * used first (`current` was just used, so it goes last; a connected one only leaves the
+   * LRU); when only connected sessions are left, trims the largest outbox — its client had
+   * those messages pushed live, and a resume that needs one reports a gap.
+   */
+  private enforceTotal(current: SessionRecord): void {
+    const cap = this.limits.ledgerBytes;
+    while (this.totalBytes > cap && this.sessions.size > 1) this.sessions.pop();
+    while (this.totalBytes > cap) {
+      // Each session keeps its newest message (it may not even have been pushed yet).
+      let worst: SessionRecord | undefined;
+      for (const record of [current, ...this.pinned.values()]) {
+        if (record.outbox.length > 1 && record.bytes > (worst?.bytes ?? -1)) worst = record;
+      }
+      if (worst === undefined) return;
+      this.dropOldest(worst);
+    }
   }
 
   private expire(record: SessionRecord, now = Date.now()): void {

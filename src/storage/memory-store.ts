@@ -64,7 +64,8 @@ export function compareAndSetOwned(
 export interface MemoryStoreOptions {
   /**
    * Most keys kept at once; the least recently used go first when it is full.
-   * @default 10000
+   * @default 100000 (as many as the in-memory ledger keeps sessions, so a session's data is
+   *   not forgotten while its protocol session can still be resumed)
    */
   max?: number;
 }
@@ -104,7 +105,7 @@ export class MemoryStore implements AtomicStore, SessionStore {
 
   /** @param options - see {@link MemoryStoreOptions} */
   constructor(options: MemoryStoreOptions = {}) {
-    const max = options.max ?? 10_000;
+    const max = options.max ?? 100_000;
     if (!Number.isInteger(max) || max < 1) {
       throw new RangeError(`MemoryStore: max must be a positive integer, got ${max}`);
     }
