@@ -2,6 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach } from "vitest";
 import { Bot } from "../../src/index.js";
+import { type ServeOptions, serve } from "../../src/transports/ws/index.js";
+import { RawClient } from "./ws-client.js";
 
 /** Starts an http server on 127.0.0.1, port 0, and returns it with its base URLs. */
 export async function listen(server: Server = createServer()): Promise<{
@@ -41,4 +43,27 @@ export function echoBot(): Bot {
   const bot = new Bot();
   bot.on("message", (ctx) => ctx.reply(`echo: ${ctx.text}`));
   return bot;
+}
+
+/** Cleanups registered by the helpers below, run after each test. */
+type Cleanups = Array<() => Promise<unknown> | unknown>;
+
+/** Serves `bot` on its own port on 127.0.0.1 (closed after the test); resolves with its URL. */
+export async function serveOnPort(
+  cleanups: Cleanups,
+  bot: Bot,
+  options: Omit<ServeOptions, "port" | "host" | "server" | "noServer"> = {},
+) {
+  const handle = serve(bot, { port: 0, host: "127.0.0.1", ...options });
+  await handle.ready;
+  cleanups.push(() => handle.close());
+  const { port } = handle.address() as AddressInfo;
+  return { handle, url: `ws://127.0.0.1:${port}` };
+}
+
+/** A raw WebSocket client with extra request headers (closed after the test). */
+export function rawClientOf(cleanups: Cleanups, url: string, headers: Record<string, string> = {}) {
+  const c = new RawClient(url, { headers });
+  cleanups.push(() => c.close());
+  return c;
 }

@@ -1,26 +1,19 @@
-import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { auth, Bot, staticTokens } from "../../../src/index.js";
-import { type ServeOptions, serve } from "../../../src/transports/ws/index.js";
-import { cleanupAfterEach, echoBot } from "../../helpers/servers.js";
-import { RawClient } from "../../helpers/ws-client.js";
+import type { ServeOptions } from "../../../src/transports/ws/index.js";
+import { cleanupAfterEach, echoBot, rawClientOf, serveOnPort } from "../../helpers/servers.js";
+import type { RawClient } from "../../helpers/ws-client.js";
 
 const cleanups = cleanupAfterEach();
 
 const TOKEN = "token-of-alice-0123";
 
 async function onPort(bot: Bot, options: Omit<ServeOptions, "port" | "server" | "noServer"> = {}) {
-  const handle = serve(bot, { port: 0, host: "127.0.0.1", ...options });
-  await handle.ready;
-  cleanups.push(() => handle.close());
-  const { port } = handle.address() as AddressInfo;
-  return { handle, url: `ws://127.0.0.1:${port}` };
+  return serveOnPort(cleanups, bot, options);
 }
 
 function client(url: string, headers: Record<string, string> = {}): RawClient {
-  const c = new RawClient(url, { headers });
-  cleanups.push(() => c.close());
-  return c;
+  return rawClientOf(cleanups, url, headers);
 }
 
 /** Opens a connection, checks it works, and closes it. */

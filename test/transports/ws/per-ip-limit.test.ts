@@ -6,24 +6,24 @@ import { AddressCounts } from "../../../src/transports/policy/index.js";
 import { type ServeOptions, serve } from "../../../src/transports/ws/index.js";
 import { resolveServeOptions } from "../../../src/transports/ws/options.js";
 import { addressOf } from "../../../src/transports/ws/upgrade.js";
-import { cleanupAfterEach, echoBot, listen } from "../../helpers/servers.js";
+import {
+  cleanupAfterEach,
+  echoBot,
+  listen,
+  rawClientOf,
+  serveOnPort,
+} from "../../helpers/servers.js";
 import { until } from "../../helpers/until.js";
-import { RawClient } from "../../helpers/ws-client.js";
+import type { RawClient } from "../../helpers/ws-client.js";
 
 const cleanups = cleanupAfterEach();
 
 async function onPort(options: Omit<ServeOptions, "port" | "host" | "server" | "noServer">) {
-  const handle = serve(echoBot(), { port: 0, host: "127.0.0.1", ...options });
-  await handle.ready;
-  cleanups.push(() => handle.close());
-  const { port } = handle.address() as AddressInfo;
-  return { handle, url: `ws://127.0.0.1:${port}` };
+  return serveOnPort(cleanups, echoBot(), options);
 }
 
 function client(url: string, headers: Record<string, string> = {}): RawClient {
-  const c = new RawClient(url, { headers });
-  cleanups.push(() => c.close());
-  return c;
+  return rawClientOf(cleanups, url, headers);
 }
 
 /** A promise the test resolves by hand. */

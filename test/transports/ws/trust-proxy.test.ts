@@ -1,9 +1,8 @@
-import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { Bot } from "../../../src/index.js";
 import { type ServeOptions, serve } from "../../../src/transports/ws/index.js";
-import { cleanupAfterEach } from "../../helpers/servers.js";
-import { RawClient } from "../../helpers/ws-client.js";
+import { cleanupAfterEach, rawClientOf, serveOnPort } from "../../helpers/servers.js";
+import type { RawClient } from "../../helpers/ws-client.js";
 
 const cleanups = cleanupAfterEach();
 
@@ -15,17 +14,11 @@ function addressBot(): Bot {
 }
 
 async function onPort(options: Omit<ServeOptions, "port" | "server" | "noServer"> = {}) {
-  const handle = serve(addressBot(), { port: 0, host: "127.0.0.1", ...options });
-  await handle.ready;
-  cleanups.push(() => handle.close());
-  const { port } = handle.address() as AddressInfo;
-  return { handle, url: `ws://127.0.0.1:${port}` };
+  return serveOnPort(cleanups, addressBot(), options);
 }
 
 function client(url: string, headers: Record<string, string> = {}): RawClient {
-  const c = new RawClient(url, { headers });
-  cleanups.push(() => c.close());
-  return c;
+  return rawClientOf(cleanups, url, headers);
 }
 
 /** The address the bot sees for a client sending these headers. */
