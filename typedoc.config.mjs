@@ -8,6 +8,15 @@ const config = {
   entryPoints: entries.map((entry) => entry.source),
   out: "docs/api",
   readme: "README.md",
+  // The guides become pages of the site (their links to each other and from the README
+  // lead there), instead of Markdown files copied as they are.
+  projectDocuments: ["docs/*.md"],
+  // TypeDoc's defaults, plus what the guides' code blocks use.
+  highlightLanguages: [
+    ...["bash", "console", "css", "html", "javascript", "json", "jsonc", "json5", "yaml"],
+    ...["tsx", "typescript", "nginx"],
+  ],
+  ignoredHighlightLanguages: ["caddyfile"], // not in Shiki: shown as plain text
   tsconfig: "tsconfig.json",
   excludePrivate: true,
   excludeInternal: true,

@@ -14,13 +14,12 @@ import type { Transport } from "../core/transport.js";
 import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
-import { intentSetup, type RecognizerFn, withIntents } from "../router/intent/predicate.js";
-import type { Broker } from "../storage/broker.js";
+import { intentSetup, withIntents } from "../router/intent/predicate.js";
 import { type BotOptions, checkMs } from "./options.js";
 
 export type { BotOptions } from "./options.js";
 
-import { isLedgerFactory, type Ledger } from "../storage/ledger.js";
+import { isLedgerFactory } from "../storage/ledger.js";
 import { MemoryLedger } from "../storage/memory-ledger.js";
 import { MemoryStore } from "../storage/memory-store.js";
 import { assertStore, type Store } from "../storage/store.js";

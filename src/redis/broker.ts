@@ -4,6 +4,7 @@
  */
 import type { Redis } from "ioredis";
 import type { Broker, BrokerListener } from "../storage/broker.js";
+import { commandTimeout, withDeadline } from "./deadline.js";
 
 /** Options of {@link RedisBroker}. */
 export interface RedisBrokerOptions {
@@ -12,6 +13,13 @@ export interface RedisBrokerOptions {
    * @default "botwire:"
    */
   prefix?: string;
+  /**
+   * How long `publish`, `subscribe` or `unsubscribe` may wait for Redis before failing with
+   * a `RedisTimeoutError` (a reply waits for its publication; a connecting client for its
+   * subscription). `Infinity` turns the deadline off.
+   * @default 2000
+   */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -27,11 +35,12 @@ export interface RedisBrokerOptions {
 export class RedisBroker implements Broker {
   private readonly prefix: string;
   private readonly listeners = new Map<string, Set<BrokerListener>>();
+  private readonly timeoutMs: number;
 
   /**
    * @param pub - a client for publishing (may be shared with other uses)
    * @param sub - a dedicated client this broker puts into subscriber mode
-   * @param options - channel prefix
+   * @param options - channel prefix and command deadline
    */
   constructor(
     private readonly pub: Redis,
@@ -44,6 +53,7 @@ export class RedisBroker implements Broker {
       );
     }
     this.prefix = options.prefix ?? "botwire:";
+    this.timeoutMs = commandTimeout(options.commandTimeoutMs, "RedisBroker");
     sub.on("message", (channel: string, payload: string) => {
       const listeners = this.listeners.get(channel);
       if (listeners === undefined) return;
@@ -51,8 +61,13 @@ export class RedisBroker implements Broker {
     });
   }
 
+  /** Runs a command, failing with a `RedisTimeoutError` after `commandTimeoutMs`. */
+  private timed<T>(method: string, command: Promise<T>): Promise<T> {
+    return withDeadline(command, this.timeoutMs, `RedisBroker.${method}`);
+  }
+
   async publish(channel: string, payload: string): Promise<void> {
-    await this.pub.publish(this.prefix + channel, payload);
+    await this.timed("publish", this.pub.publish(this.prefix + channel, payload));
   }
 
   async subscribe(channel: string, listener: BrokerListener): Promise<void> {
@@ -60,7 +75,18 @@ export class RedisBroker implements Broker {
     const listeners = this.listeners.get(name) ?? new Set<BrokerListener>();
     this.listeners.set(name, listeners);
     listeners.add(listener);
-    if (listeners.size === 1) await this.sub.subscribe(name);
+    if (listeners.size > 1) return;
+    try {
+      await this.timed("subscribe", this.sub.subscribe(name));
+    } catch (error) {
+      // Not subscribed (as far as we know): forget the listener, so the next subscribe of
+      // this channel sends SUBSCRIBE again instead of trusting this one.
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.listeners.get(name) === listeners) {
+        this.listeners.delete(name);
+      }
+      throw error;
+    }
   }
 
   async unsubscribe(channel: string, listener: BrokerListener): Promise<void> {
@@ -70,6 +96,6 @@ export class RedisBroker implements Broker {
     listeners.delete(listener);
     if (listeners.size > 0) return;
     this.listeners.delete(name);
-    await this.sub.unsubscribe(name);
+    await this.timed("unsubscribe", this.sub.unsubscribe(name));
   }
 }

@@ -5,6 +5,8 @@
  * - `RedisLedger`: protocol state (seq, outbox, dedup ids, rooms) shared by all nodes.
  * - `RedisBroker`: pub/sub between nodes for `sendTo`, `broadcast` and resume anywhere.
  * - `RedisStore`: the store of `session()`, `cache()` and `rateLimit()`, shared by all nodes.
+ * - `RedisTimeoutError`: what an operation fails with when Redis does not answer within
+ *   `commandTimeoutMs` (default 2000 ms); the client then gets an `internal` error frame.
  *
  * @example
  * ```ts
@@ -12,11 +14,13 @@
  * import { Bot } from "botwire";
  * import { RedisBroker, RedisLedger } from "botwire/redis";
  *
- * const redis = new Redis();
+ * // Fail at once while disconnected; every operation also has a 2 s deadline (commandTimeoutMs).
+ * const redis = new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });
  * const bot = new Bot({ ledger: new RedisLedger(redis), broker: new RedisBroker(redis, redis.duplicate()) });
  * ```
  * @module botwire/redis
  */
 export { RedisBroker, type RedisBrokerOptions } from "./broker.js";
+export { DEFAULT_COMMAND_TIMEOUT_MS, RedisTimeoutError } from "./deadline.js";
 export { RedisLedger, type RedisLedgerOptions } from "./ledger.js";
 export { RedisStore, type RedisStoreOptions } from "./store.js";

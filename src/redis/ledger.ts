@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS, type Limits } from "../core/limits.js";
 import { SessionLostError } from "../storage/errors.js";
 import type { Claim, Ledger, OpenResult, OutboxEntry } from "../storage/ledger.js";
 import { randomId } from "../util/id.js";
+import { commandTimeout, withDeadline } from "./deadline.js";
 import { APPEND, CLAIM, MEMBERS, RELEASE, RENEW, SETTLE } from "./ledger-scripts.js";
 
 /** Options of {@link RedisLedger}. */
@@ -27,6 +28,14 @@ export interface RedisLedgerOptions {
    * @default 10000
    */
   claimLeaseMs?: number;
+  /**
+   * How long one operation (`open`, `append`, `claim`, …) may wait for Redis before it fails
+   * with a `RedisTimeoutError`: the client then gets an `internal` error frame (or, for a
+   * hello, an error and close 1011) instead of no answer while Redis is frozen or
+   * unreachable. `Infinity` turns the deadline off.
+   * @default 2000
+   */
+  commandTimeoutMs?: number;
 }
 
 /**
@@ -46,6 +55,7 @@ export class RedisLedger implements Ledger {
   private readonly maxOutbox: number;
   private readonly window: number;
   private readonly lease: number;
+  private readonly timeoutMs: number;
 
   /**
    * @param redis - an ioredis client (not in subscriber mode)
@@ -60,6 +70,7 @@ export class RedisLedger implements Ledger {
     this.maxOutbox = options.limits?.outboxMessages ?? DEFAULT_LIMITS.outboxMessages;
     this.window = options.limits?.dedupWindow ?? DEFAULT_LIMITS.dedupWindow;
     this.lease = options.claimLeaseMs ?? 10_000;
+    this.timeoutMs = commandTimeout(options.commandTimeoutMs, "RedisLedger");
     for (const [name, value] of Object.entries({
       ttl: this.ttl,
       maxOutbox: this.maxOutbox,
@@ -81,7 +92,20 @@ export class RedisLedger implements Ledger {
     return `${this.p}${kind}:${id}`;
   }
 
-  async open(request: { session?: string; lastSeq?: number; owner?: string }): Promise<OpenResult> {
+  /** Runs an operation, failing with a `RedisTimeoutError` after `commandTimeoutMs`. */
+  private timed<T>(method: string, operation: Promise<T>): Promise<T> {
+    return withDeadline(operation, this.timeoutMs, `RedisLedger.${method}`);
+  }
+
+  open(request: { session?: string; lastSeq?: number; owner?: string }): Promise<OpenResult> {
+    return this.timed("open", this.opening(request));
+  }
+
+  private async opening(request: {
+    session?: string;
+    lastSeq?: number;
+    owner?: string;
+  }): Promise<OpenResult> {
     const owner = request.owner ?? "";
     if (request.session !== undefined) {
       const sess = this.key("sess", request.session);
@@ -126,17 +150,20 @@ export class RedisLedger implements Ledger {
     const prefix = template.slice(0, at + marker.length - 1);
     const suffix = template.slice(at + marker.length);
     const seq = Number(
-      await this.redis.eval(
-        APPEND,
-        3,
-        this.key("sess", session),
-        this.key("out", session),
-        this.key("seen", session),
-        prefix,
-        suffix,
-        this.maxOutbox,
-        this.ttl,
-        replyTo ?? "",
+      await this.timed(
+        "append",
+        this.redis.eval(
+          APPEND,
+          3,
+          this.key("sess", session),
+          this.key("out", session),
+          this.key("seen", session),
+          prefix,
+          suffix,
+          this.maxOutbox,
+          this.ttl,
+          replyTo ?? "",
+        ),
       ),
     );
     if (seq < 0) throw new SessionLostError(session);
@@ -144,10 +171,14 @@ export class RedisLedger implements Ledger {
   }
 
   async ack(session: string, seq: number): Promise<void> {
-    await this.redis.zremrangebyscore(this.key("out", session), "-inf", seq);
+    await this.timed("ack", this.redis.zremrangebyscore(this.key("out", session), "-inf", seq));
   }
 
-  async claim(session: string, id: string): Promise<Claim> {
+  claim(session: string, id: string): Promise<Claim> {
+    return this.timed("claim", this.claiming(session, id));
+  }
+
+  private async claiming(session: string, id: string): Promise<Claim> {
     const result = (await this.redis.eval(
       CLAIM,
       2,
@@ -171,7 +202,8 @@ export class RedisLedger implements Ledger {
   }
 
   async settle(session: string, id: string, replySeqs: readonly number[]): Promise<void> {
-    await this.redis.eval(SETTLE, 1, this.key("seen", session), id, JSON.stringify(replySeqs));
+    const seqs = JSON.stringify(replySeqs);
+    await this.timed("settle", this.redis.eval(SETTLE, 1, this.key("seen", session), id, seqs));
   }
 
   /**
@@ -179,54 +211,47 @@ export class RedisLedger implements Ledger {
    * recorded with it. A settled or missing claim is left as it is.
    */
   async renewClaim(session: string, id: string): Promise<void> {
-    await this.redis.eval(RENEW, 1, this.key("seen", session), id, Date.now(), this.lease);
+    const seen = this.key("seen", session);
+    await this.timed("renewClaim", this.redis.eval(RENEW, 1, seen, id, Date.now(), this.lease));
   }
 
   async release(session: string, id: string): Promise<void> {
-    await this.redis.eval(RELEASE, 1, this.key("seen", session), id);
+    await this.timed("release", this.redis.eval(RELEASE, 1, this.key("seen", session), id));
   }
 
   async sessionsOf(owner: string): Promise<string[]> {
-    return (await this.redis.eval(
-      MEMBERS,
-      1,
-      this.key("user", owner),
-      this.key("sess", ""),
-    )) as string[];
+    const members = this.redis.eval(MEMBERS, 1, this.key("user", owner), this.key("sess", ""));
+    return (await this.timed("sessionsOf", members)) as string[];
   }
 
   async has(session: string): Promise<boolean> {
-    return (await this.redis.exists(this.key("sess", session))) === 1;
+    return (await this.timed("has", this.redis.exists(this.key("sess", session)))) === 1;
   }
 
   async join(session: string, room: string): Promise<void> {
-    await this.redis
+    const multi = this.redis
       .multi()
       .sadd(this.key("room", room), session)
       .sadd(this.key("rooms", session), room)
-      .pexpire(this.key("rooms", session), this.ttl)
-      .exec();
+      .pexpire(this.key("rooms", session), this.ttl);
+    await this.timed("join", multi.exec());
   }
 
   async leave(session: string, room: string): Promise<void> {
-    await this.redis
+    const multi = this.redis
       .multi()
       .srem(this.key("room", room), session)
-      .srem(this.key("rooms", session), room)
-      .exec();
+      .srem(this.key("rooms", session), room);
+    await this.timed("leave", multi.exec());
   }
 
   async members(room: string): Promise<string[]> {
-    return (await this.redis.eval(
-      MEMBERS,
-      1,
-      this.key("room", room),
-      this.key("sess", ""),
-    )) as string[];
+    const members = this.redis.eval(MEMBERS, 1, this.key("room", room), this.key("sess", ""));
+    return (await this.timed("members", members)) as string[];
   }
 
   async roomsOf(session: string): Promise<string[]> {
-    return this.redis.smembers(this.key("rooms", session));
+    return this.timed("roomsOf", this.redis.smembers(this.key("rooms", session)));
   }
 
   /** Extends the expiry of a session's keys (on resume). */

@@ -8,6 +8,7 @@ import type { Ledger, LedgerFactory } from "../storage/ledger.js";
 import type { LedgerLimits } from "../storage/ledger-limits.js";
 import type { AtomicStore, Counter, SessionStore, Versioned } from "../storage/store.js";
 import { randomId } from "../util/id.js";
+import { commandTimeout, RedisTimeoutError, withDeadline } from "./deadline.js";
 import { RedisLedger } from "./ledger.js";
 import { COMPARE_AND_SET, INCREMENT, RENEW, SET, UNLOCK } from "./store-scripts.js";
 
@@ -25,6 +26,14 @@ export interface RedisStoreOptions {
    * @default 10000
    */
   claimLeaseMs?: number;
+  /**
+   * How long one operation (`get`, `set`, `compareAndSet`, `lock`, …) may wait for Redis
+   * before it fails with a `RedisTimeoutError`, so the message gets an `internal` error frame
+   * instead of no answer while Redis is frozen or unreachable. Also the deadline of the ledger
+   * this store makes. `Infinity` turns the deadline off.
+   * @default 2000
+   */
+  commandTimeoutMs?: number;
 }
 
 function ttlArg(ttlMs: number | undefined, method: string): string {
@@ -46,9 +55,10 @@ function encode(value: unknown, method: string): string {
 /**
  * A store in Redis (ioredis client): JSON values, per-key expiry, a key prefix, and
  * atomic increment, compare-and-set and leased locks in Lua, so several bot processes can
- * share sessions without losing a write. Commands fail (and the update gets an `internal`
- * error frame) while Redis is unreachable; configure the client to fail fast, e.g.
- * `new Redis({ maxRetriesPerRequest: 1 })`, rather than queue for long.
+ * share sessions without losing a write. While Redis is unreachable or frozen, each
+ * operation fails after at most `commandTimeoutMs` (2 s) and the message gets an `internal`
+ * error frame; give the client `enableOfflineQueue: false` so commands fail at once instead
+ * of queueing for later (see docs/scaling.md).
  *
  * @example
  * ```ts
@@ -56,13 +66,15 @@ function encode(value: unknown, method: string): string {
  * import { Bot, session } from "botwire";
  * import { RedisStore } from "botwire/redis";
  *
- * const bot = new Bot({ store: new RedisStore(new Redis(), { prefix: "mybot:" }) });
+ * const redis = new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+ * const bot = new Bot({ store: new RedisStore(redis, { prefix: "mybot:" }) });
  * bot.use(session({ initial: () => ({ count: 0 }), ttlMs: 7 * 24 * 3600_000 }));
  * ```
  */
 export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
   private readonly prefix: string;
   private readonly claimLeaseMs: number | undefined;
+  private readonly timeoutMs: number;
 
   /**
    * @param redis - an ioredis client (not in subscriber mode); the store does not close it
@@ -86,6 +98,7 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
       );
     }
     this.claimLeaseMs = lease;
+    this.timeoutMs = commandTimeout(options.commandTimeoutMs, "RedisStore");
   }
 
   /**
@@ -97,6 +110,7 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
     return new RedisLedger(this.redis, {
       prefix: this.prefix,
       limits,
+      commandTimeoutMs: this.timeoutMs,
       ...(this.claimLeaseMs !== undefined && { claimLeaseMs: this.claimLeaseMs }),
     });
   }
@@ -109,21 +123,27 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
     return `${this.prefix}lock:${key}`;
   }
 
+  /** Runs a command, failing with a `RedisTimeoutError` after `commandTimeoutMs`. */
+  private timed<T>(method: string, command: Promise<T>): Promise<T> {
+    return withDeadline(command, this.timeoutMs, `RedisStore.${method}`);
+  }
+
   /** Reads the value under `key`. */
   async get(key: string): Promise<unknown> {
-    const json = await this.redis.hget(this.kv(key), "d");
+    const json = await this.timed("get", this.redis.hget(this.kv(key), "d"));
     return json === null ? undefined : JSON.parse(json);
   }
 
   /** Writes `value` as JSON; it expires after `ttlMs` (omitted: never). */
   async set(key: string, value: unknown, ttlMs?: number): Promise<void> {
     const ttl = ttlArg(ttlMs, "set");
-    await this.redis.eval(SET, 1, this.kv(key), encode(value, "set"), randomId(12), ttl);
+    const json = encode(value, "set");
+    await this.timed("set", this.redis.eval(SET, 1, this.kv(key), json, randomId(12), ttl));
   }
 
   /** Deletes `key`. */
   async delete(key: string): Promise<void> {
-    await this.redis.del(this.kv(key));
+    await this.timed("delete", this.redis.del(this.kv(key)));
   }
 
   /** Atomically adds `by` to the counter under `key` (fixed window of `ttlMs`). */
@@ -132,20 +152,19 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
     if (typeof by !== "number" || !Number.isFinite(by)) {
       throw new TypeError(`RedisStore.increment: by must be a finite number, got ${by}`);
     }
-    const [count, left] = (await this.redis.eval(
-      INCREMENT,
-      1,
-      this.kv(key),
-      String(by),
-      ttl,
-      randomId(12),
+    const [count, left] = (await this.timed(
+      "increment",
+      this.redis.eval(INCREMENT, 1, this.kv(key), String(by), ttl, randomId(12)),
     )) as [string, number];
     return { count: Number(count), ttlMs: Number(left) };
   }
 
   /** Reads the value under `key` with its version. */
   async getVersioned(key: string): Promise<Versioned | undefined> {
-    const [json, version] = await this.redis.hmget(this.kv(key), "d", "v");
+    const [json, version] = await this.timed(
+      "getVersioned",
+      this.redis.hmget(this.kv(key), "d", "v"),
+    );
     if (json === null || json === undefined) return undefined;
     return { value: JSON.parse(json), version: version ?? "" };
   }
@@ -160,25 +179,34 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
     const ttl = ttlArg(ttlMs, "compareAndSet");
     const json = encode(value, "compareAndSet");
     const args = [json, randomId(12), ttl, version ?? ""];
-    return (await this.redis.eval(COMPARE_AND_SET, 1, this.kv(key), ...args)) === 1;
+    const written = this.redis.eval(COMPARE_AND_SET, 1, this.kv(key), ...args);
+    return (await this.timed("compareAndSet", written)) === 1;
   }
 
   /** Takes the lease on `key` (SET NX PX) and resolves with its token, or `undefined`. */
   async lock(key: string, ttlMs: number): Promise<string | undefined> {
     const ttl = ttlArg(ttlMs, "lock");
     const token = randomId(16);
-    const ok = await this.redis.set(this.lockKey(key), token, "PX", Number(ttl), "NX");
-    return ok === "OK" ? token : undefined;
+    const taken = this.redis.set(this.lockKey(key), token, "PX", Number(ttl), "NX");
+    try {
+      return (await this.timed("lock", taken)) === "OK" ? token : undefined;
+    } catch (error) {
+      // Redis may still take the lock later: release it then (the unlock runs after the
+      // lock on the same connection), so the key is not locked for a whole lease.
+      if (error instanceof RedisTimeoutError) this.unlock(key, token).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Extends the lease on `key` if `token` still holds it. */
   async renewLock(key: string, token: string, ttlMs: number): Promise<boolean> {
     const ttl = ttlArg(ttlMs, "renewLock");
-    return (await this.redis.eval(RENEW, 1, this.lockKey(key), token, ttl)) === 1;
+    const renewed = this.redis.eval(RENEW, 1, this.lockKey(key), token, ttl);
+    return (await this.timed("renewLock", renewed)) === 1;
   }
 
   /** Releases the lease on `key` if `token` holds it. */
   async unlock(key: string, token: string): Promise<void> {
-    await this.redis.eval(UNLOCK, 1, this.lockKey(key), token);
+    await this.timed("unlock", this.redis.eval(UNLOCK, 1, this.lockKey(key), token));
   }
 }

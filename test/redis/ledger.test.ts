@@ -1,8 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_LIMITS } from "../../src/middleware/index.js";
 import { RedisLedger } from "../../src/redis/ledger.js";
-import { type Ledger, MemoryLedger } from "../../src/storage/index.js";
 import { runLedgerSuite } from "../../src/testing/index.js";
 import { skipWithoutRedis } from "../helpers/redis-available.js";
 

@@ -2,12 +2,16 @@
  * The built-in intent recognizer. For each intent it blends three signals: how much of the
  * message the intent's vocabulary explains (coverage), the TF-IDF cosine of the stemmed
  * words with the closest example (typos corrected), and the character-trigram cosine with
- * the closest example. Learns from a few examples per intent; no model, no download.
+ * the closest example. Learns from a few examples per intent; no model, no download. The
+ * cost of a message is bounded (see `query.ts`): at most its first 2048 characters and 64
+ * words are read, and typos and similarities are looked up in indexes.
  * @module
  */
 import type { IntentMatch } from "../../core/context.js";
-import { editDistance, STOP_WORDS, stem, tokenize, trigrams } from "./text.js";
-import { cosine, inverseFrequencies, toVector, type Vector } from "./vectors.js";
+import { parseText } from "./query.js";
+import { STOP_WORDS } from "./text.js";
+import { splitWord, TypoIndex } from "./typos.js";
+import { inverseFrequencies, toVector, type Vector, VectorIndex } from "./vectors.js";
 
 /** Options of {@link IntentRecognizer}. */
 export interface IntentRecognizerOptions {
@@ -18,20 +22,20 @@ export interface IntentRecognizerOptions {
   threshold?: number;
 }
 
-interface Example {
-  words: Vector;
-  grams: Vector;
-}
-
 interface Model {
-  intents: Map<string, Example[]>;
-  vocabularies: Map<string, Set<string>>;
+  /** The intents, each with the numbers of its examples in `words` and `grams`. */
+  intents: Array<{ name: string; from: number; to: number }>;
+  /** Each intent's vocabulary (weight 1 per word), by intent number: for coverage. */
+  vocabularies: VectorIndex;
+  /** The examples' stemmed words and character trigrams, weighted by IDF. */
+  words: VectorIndex;
+  grams: VectorIndex;
   wordIdf: Map<string, number>;
   gramIdf: Map<string, number>;
   maxWordIdf: number;
   maxGramIdf: number;
   /** Known content words, for typo correction. */
-  known: string[];
+  typos: TypoIndex;
 }
 
 /** Weight of a stop word relative to a content word of the same rarity. */
@@ -43,20 +47,11 @@ const W_WORDS = 0.25;
 /** The default confidence threshold of intents. */
 export const DEFAULT_INTENT_THRESHOLD = 0.38;
 
-/** Share of the query's weight made of words in `vocabulary`. */
-function coverage(query: Vector, vocabulary: ReadonlySet<string>): number {
-  let known = 0;
-  let total = 0;
-  for (const [term, weight] of query.weights) {
-    total += weight;
-    if (vocabulary.has(term)) known += weight;
-  }
-  return total === 0 ? 0 : known / total;
-}
-
 /**
  * Recognises intents from a handful of example phrases each. `bot.intent()` uses one for
- * you; use it directly to test or tune your examples.
+ * you; use it directly to test or tune your examples. It reads the first 2048 characters
+ * and 64 words of a text, and splits or corrects words of up to 24 letters, so one message
+ * costs a few milliseconds at most whatever its content.
  *
  * @example
  * ```ts
@@ -104,18 +99,24 @@ export class IntentRecognizer {
     this.model ??= this.build();
     const model = this.model;
     const query = this.vectorize(model, text);
-    const scores: IntentMatch[] = [];
-    for (const [name, examples] of model.intents) {
-      let words = 0;
-      let grams = 0;
-      for (const example of examples) {
-        words = Math.max(words, cosine(query.words, example.words));
-        grams = Math.max(grams, cosine(query.grams, example.grams));
+    // Each costs the (query term, example) pairs sharing a term, not examples × terms.
+    const words = model.words.cosines(query.words);
+    const grams = model.grams.cosines(query.grams);
+    const known = model.vocabularies.dots(query.words);
+    let total = 0;
+    for (const weight of query.words.weights.values()) total += weight;
+    const scores = model.intents.map(({ name, from, to }, i) => {
+      let bestWords = 0;
+      let bestGrams = 0;
+      for (let e = from; e < to; e++) {
+        bestWords = Math.max(bestWords, words[e] as number);
+        bestGrams = Math.max(bestGrams, grams[e] as number);
       }
-      const covered = coverage(query.words, model.vocabularies.get(name) ?? new Set());
-      const score = W_COVER * covered + W_WORDS * words + (1 - W_COVER - W_WORDS) * grams;
-      scores.push({ name, score: Math.round(score * 1000) / 1000 });
-    }
+      // Coverage: the share of the query's weight made of words in the intent's vocabulary.
+      const covered = total === 0 ? 0 : (known[i] as number) / total;
+      const score = W_COVER * covered + W_WORDS * bestWords + (1 - W_COVER - W_WORDS) * bestGrams;
+      return { name, score: Math.round(score * 1000) / 1000 };
+    });
     return scores.sort((a, b) => b.score - a.score);
   }
 
@@ -124,7 +125,7 @@ export class IntentRecognizer {
     const gramSets = new Map<string, Set<string>>();
     const parsed = new Map<string, Array<{ words: string[]; grams: string[] }>>();
     for (const [name, examples] of this.training) {
-      const list = examples.map((text) => ({ words: tokenize(text), grams: trigrams(text) }));
+      const list = examples.map(parseText);
       parsed.set(name, list);
       vocabularies.set(name, new Set(list.flatMap((e) => e.words)));
       gramSets.set(name, new Set(list.flatMap((e) => e.grams)));
@@ -134,22 +135,24 @@ export class IntentRecognizer {
     const wordIdf = inverseFrequencies([...vocabularies.values()]);
     const gramIdf = inverseFrequencies([...gramSets.values()]);
     const model: Model = {
-      intents: new Map(),
-      vocabularies,
+      intents: [],
+      vocabularies: new VectorIndex(),
+      words: new VectorIndex(),
+      grams: new VectorIndex(),
       wordIdf,
       gramIdf,
-      maxWordIdf: Math.max(1, ...wordIdf.values()),
-      maxGramIdf: Math.max(1, ...gramIdf.values()),
-      known: [...wordIdf.keys()].filter((t) => !STOP_WORDS.has(t)),
+      maxWordIdf: largest(wordIdf.values()),
+      maxGramIdf: largest(gramIdf.values()),
+      typos: new TypoIndex([...wordIdf.keys()].filter((t) => !STOP_WORDS.has(t))),
     };
     for (const [name, list] of parsed) {
-      model.intents.set(
-        name,
-        list.map(({ words, grams }) => ({
-          words: toVector(words, (t) => this.wordWeight(model, t)),
-          grams: toVector(grams, (t) => gramIdf.get(t) ?? model.maxGramIdf),
-        })),
-      );
+      model.vocabularies.add(toVector([...(vocabularies.get(name) ?? [])], () => 1));
+      const from = model.words.size;
+      for (const { words, grams } of list) {
+        model.words.add(toVector(words, (t) => this.wordWeight(model, t)));
+        model.grams.add(toVector(grams, (t) => gramIdf.get(t) ?? model.maxGramIdf));
+      }
+      model.intents.push({ name, from, to: model.words.size });
     }
     return model;
   }
@@ -161,42 +164,22 @@ export class IntentRecognizer {
   }
 
   private vectorize(model: Model, text: string): { words: Vector; grams: Vector } {
-    const words = tokenize(text).flatMap((t) =>
+    const parsed = parseText(text);
+    const words = parsed.words.flatMap((t) =>
       model.wordIdf.has(t) || STOP_WORDS.has(t)
         ? [t]
-        : (split(model.wordIdf, t) ?? [correct(model.known, t)]),
+        : (splitWord(model.wordIdf, t) ?? [model.typos.correct(t)]),
     );
     return {
       words: toVector(words, (t) => this.wordWeight(model, t)),
-      grams: toVector(trigrams(text), (t) => model.gramIdf.get(t) ?? model.maxGramIdf),
+      grams: toVector(parsed.grams, (t) => model.gramIdf.get(t) ?? model.maxGramIdf),
     };
   }
 }
 
-/** Maps an unknown word to the nearest known one within a small edit distance (a typo). */
-function correct(known: readonly string[], word: string): string {
-  if (word.length < 4) return word;
-  let best = word;
-  let bestDistance = (word.length >= 8 ? 2 : 1) + 1;
-  for (const candidate of known) {
-    const d = editDistance(word, candidate, bestDistance - 1);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Splits a run-together word into two known ones ("login" → "log", "in"), if possible. */
-function split(known: ReadonlyMap<string, number>, word: string): string[] | undefined {
-  for (let i = 2; i <= word.length - 2; i++) {
-    const head = stem(word.slice(0, i));
-    const tail = stem(word.slice(i));
-    const ok = (w: string) => known.has(w) || STOP_WORDS.has(w);
-    const content = (w: string) => known.has(w) && !STOP_WORDS.has(w);
-    // At least one half must be a content word: "door" is not "do" + "or".
-    if (ok(head) && ok(tail) && (content(head) || content(tail))) return [head, tail];
-  }
-  return undefined;
+/** The largest of some numbers, at least 1 (no spread: vocabularies can be large). */
+function largest(values: Iterable<number>): number {
+  let max = 1;
+  for (const value of values) if (value > max) max = value;
+  return max;
 }

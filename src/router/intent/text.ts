@@ -95,10 +95,10 @@ export function editDistance(a: string, b: string, max: number): number {
   return prev[b.length] as number;
 }
 
-/** Character trigrams of a normalised text, with word boundaries marked. */
-export function trigrams(text: string): string[] {
+/** Character trigrams of normalised words, with word boundaries marked. */
+export function wordTrigrams(words: readonly string[]): string[] {
   const grams: string[] = [];
-  for (const word of normalizeText(text).split(" ")) {
+  for (const word of words) {
     if (word === "" || STOP_WORDS.has(word)) continue;
     const padded = ` ${word} `;
     for (let i = 0; i + 3 <= padded.length; i++) grams.push(padded.slice(i, i + 3));

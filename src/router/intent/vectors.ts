@@ -1,5 +1,6 @@
 /**
- * Sparse vectors for the intent recognizer: weighted bags of terms and their cosine.
+ * Sparse vectors for the intent recognizer: weighted bags of terms, and an inverted index
+ * that gives a query's cosine with every example at once.
  * @module
  */
 
@@ -18,15 +19,6 @@ export function toVector(terms: readonly string[], weigh: (term: string) => numb
   return { weights, norm: Math.sqrt(sum) };
 }
 
-/** Cosine similarity of two vectors, 0 when either is empty. */
-export function cosine(a: Vector, b: Vector): number {
-  if (a.norm === 0 || b.norm === 0) return 0;
-  const [small, large] = a.weights.size <= b.weights.size ? [a, b] : [b, a];
-  let dot = 0;
-  for (const [term, w] of small.weights) dot += w * (large.weights.get(term) ?? 0);
-  return dot / (a.norm * b.norm);
-}
-
 /** Inverse document frequency over documents given as term sets: rare terms weigh more. */
 export function inverseFrequencies(documents: readonly ReadonlySet<string>[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -35,4 +27,56 @@ export function inverseFrequencies(documents: readonly ReadonlySet<string>[]): M
   const idf = new Map<string, number>();
   for (const [term, df] of counts) idf.set(term, Math.log(1 + documents.length / df));
   return idf;
+}
+
+/**
+ * An inverted index of vectors (documents): term → the documents that have it. The dot
+ * products of a query with every document cost the number of (query term, document) pairs
+ * that share a term, not the number of documents times the size of either vector.
+ */
+export class VectorIndex {
+  /** term → [document, weight, document, weight, …] */
+  private readonly postings = new Map<string, number[]>();
+  private readonly norms: number[] = [];
+
+  /** The number of documents; the next one added gets this number. */
+  get size(): number {
+    return this.norms.length;
+  }
+
+  /** Adds a document; returns its number (0, 1, 2, …). */
+  add(vector: Vector): number {
+    const id = this.norms.length;
+    this.norms.push(vector.norm);
+    for (const [term, weight] of vector.weights) {
+      const list = this.postings.get(term);
+      if (list === undefined) this.postings.set(term, [id, weight]);
+      else list.push(id, weight);
+    }
+    return id;
+  }
+
+  /** The dot product of `query` with every document, by document number. */
+  dots(query: Vector): Float64Array {
+    const out = new Float64Array(this.norms.length);
+    for (const [term, weight] of query.weights) {
+      const list = this.postings.get(term);
+      if (list === undefined) continue;
+      for (let i = 0; i < list.length; i += 2) {
+        const id = list[i] as number;
+        out[id] = (out[id] as number) + weight * (list[i + 1] as number);
+      }
+    }
+    return out;
+  }
+
+  /** The cosine similarity of `query` with every document (0 when either is empty). */
+  cosines(query: Vector): Float64Array {
+    const out = this.dots(query);
+    for (let id = 0; id < out.length; id++) {
+      const norm = (this.norms[id] as number) * query.norm;
+      out[id] = norm === 0 ? 0 : (out[id] as number) / norm;
+    }
+    return out;
+  }
 }

@@ -6,10 +6,11 @@
  * to be closed.
  * @module
  */
-import type { MaybePromise } from "../../util/types.js";
-import { AddressCounts } from "./addresses.js";
+
 import { AddressBudget, type Rate } from "../../util/budget.js";
 import { addressKey } from "../../util/ip.js";
+import type { MaybePromise } from "../../util/types.js";
+import { AddressCounts } from "./addresses.js";
 
 /**
  * What an `upgrade` hook may answer: accept (`true`, `undefined`, or `{ user }` to accept

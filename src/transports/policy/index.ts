@@ -5,6 +5,8 @@
  * @module
  */
 
+export { AddressBudget, type AddressBudgetOptions, type Rate } from "../../util/budget.js";
+export { addressKey } from "../../util/ip.js";
 export { AddressCounts, normalizeAddress } from "./addresses.js";
 export {
   Admission,
@@ -14,10 +16,8 @@ export {
   type UpgradeDecision,
   type Verdict,
 } from "./admission.js";
-export { AddressBudget, type AddressBudgetOptions, type Rate } from "../../util/budget.js";
 export { clampReason, isValidCloseCode } from "./close-reason.js";
 export { type Beating, Heartbeat } from "./heartbeat.js";
-export { addressKey } from "../../util/ip.js";
 export {
   type ResolvedPolicy,
   resolvePolicy,

@@ -4,9 +4,10 @@
  * `serve()` from `botwire/ws` and any other transport accept and validate them the same way.
  * @module
  */
+
+import type { Rate } from "../../util/budget.js";
 import type { MaybePromise } from "../../util/types.js";
 import type { AdmissionPolicy, UpgradeDecision } from "./admission.js";
-import type { Rate } from "../../util/budget.js";
 import { type AllowedOrigins, originPolicy } from "./origins.js";
 import { type ClientAddressFn, type ProxyHeader, proxyPolicy, type TrustProxy } from "./proxy.js";
 

@@ -6,8 +6,9 @@
  * last trusted hop was written by the client and may be a lie, so it is never used.
  * @module
  */
-import { normalizeAddress } from "./addresses.js";
+
 import { type IpMatcher, parseIp, rangeMatcher } from "../../util/ip.js";
+import { normalizeAddress } from "./addresses.js";
 
 /**
  * Which proxies to believe: how many sit in front of the server (a hop count), their
