@@ -14,7 +14,7 @@ async function redisStore(url) {
     import("botwire/redis"),
   ]);
   // Fail fast while Redis is down: the user gets an error frame instead of a long wait.
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
   redis.on("error", (error) => console.error("redis:", error.message));
   return new RedisStore(redis, { prefix: "signup-example:" });
 }
