@@ -12,6 +12,7 @@ import { type ClientFrame, MAX_ID_LENGTH, type MessageFrame } from "./frames.js"
  * error message. Like the schema it copies only known fields, so unknown ones are dropped.
  */
 export function fastClientFrame(json: unknown): ClientFrame | undefined {
+  // Stryker disable next-line ConditionalExpression: equivalent as `false || …` — reading `type` of a primitive gives undefined
   if (typeof json !== "object" || json === null) return undefined;
   const input = json as Record<string, unknown>;
   if (input.type === "message") {

@@ -17,6 +17,7 @@
 export function cleanse(value: unknown, depth: number): boolean {
   if (typeof value !== "object" || value === null) return true;
   if (depth < 1) return false;
+  // Stryker disable next-line BlockStatement: equivalent — for…in over a JSON array visits its items the same way
   if (Array.isArray(value)) {
     for (const item of value) if (!cleanse(item, depth - 1)) return false;
     return true;

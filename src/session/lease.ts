@@ -33,6 +33,7 @@ export async function acquireLease(
   for (;;) {
     const token = await store.lock(key, timing.leaseMs);
     if (token !== undefined) return hold(store, key, token, timing.leaseMs);
+    // Stryker disable next-line EqualityOperator: equivalent as `>` — gives up 1 ms later
     if (Date.now() >= deadline) throw new SessionLockTimeoutError(timing.waitMs);
     await sleep(delay / 2 + Math.random() * delay);
     delay = Math.min(delay * 2, 50);
