@@ -26,13 +26,22 @@ export interface ContextConnection extends ConnectionInfo {
 }
 
 /** The context inside a `command()` handler: `ctx.command` is set. */
-export type CommandContext<C extends Context = Context> = C & { command: CommandMatch };
+export type CommandContext<C extends Context = Context> = C & {
+  /** The parsed command (always set in a `command()` handler). */
+  command: CommandMatch;
+};
 
 /** The context inside a `hears()` handler: `ctx.match` is set. */
-export type HearsContext<C extends Context = Context> = C & { match: RegExpExecArray };
+export type HearsContext<C extends Context = Context> = C & {
+  /** The match of the text against the trigger (always set in a `hears()` handler). */
+  match: RegExpExecArray;
+};
 
 /** The context inside an `intent()` handler: `ctx.intent` is set. */
-export type IntentContext<C extends Context = Context> = C & { intent: IntentMatch };
+export type IntentContext<C extends Context = Context> = C & {
+  /** The recognised intent (always set in an `intent()` handler). */
+  intent: IntentMatch;
+};
 
 /**
  * @internal How a context hands its outgoing messages to the connection's session.
