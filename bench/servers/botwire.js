@@ -11,7 +11,12 @@ const bot = new Bot({
   // The default flood guard (50 msg/s sustained, burst 200 per connection) is meant for
   // humans; a benchmark client sends thousands per second on one connection. Raised
   // explicitly here and documented in docs/benchmarks.md. Everything else stays default.
-  limits: { messagesPerSecond: 1_000_000, burst: 1_000_000 },
+  limits: {
+    messagesPerSecond: 1_000_000,
+    burst: 1_000_000,
+    addressMessagesPerSecond: 1_000_000,
+    addressBurst: 1_000_000,
+  },
 });
 
 // The session middleware from the quick start (memory store: the bot's default store).

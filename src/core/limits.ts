@@ -30,12 +30,12 @@ export interface Limits extends LedgerLimits {
    * Sustained messages per second from one address (IPv6: one /64), over all its
    * connections: a client that reconnects to get a fresh per-connection bucket still shares
    * this one. Behind a reverse proxy set `serve({ trustProxy })`, or every client is one address.
-   * @default 200
+   * @default 1000
    */
   addressMessagesPerSecond: number;
   /**
    * Messages one address may send in a burst before `addressMessagesPerSecond` applies.
-   * @default 400
+   * @default 2000
    */
   addressBurst: number;
   /**
@@ -75,8 +75,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDepth: 32,
   messagesPerSecond: 50,
   burst: 200,
-  addressMessagesPerSecond: 200,
-  addressBurst: 400,
+  addressMessagesPerSecond: 1000,
+  addressBurst: 2000,
   maxQueuedMessages: 100,
   maxViolations: 20,
   violationWindowMs: 10_000,
