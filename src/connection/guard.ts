@@ -3,7 +3,9 @@
  * violations (bad frames, refused messages) that ends in 4429.
  * @module
  */
+
 import type { Limits } from "../core/limits.js";
+import { RefusalWait } from "../util/wait.js";
 
 /** A token bucket: `take()` is true while tokens remain; refills continuously. */
 export class TokenBucket {
@@ -78,26 +80,17 @@ export interface Refusal {
 }
 
 /**
- * How long after a refusal a client may still send without counting as ignoring it: its
- * messages already on the way, and the time the refusal takes to reach it.
- */
-export const REFUSAL_GRACE_MS = 1000;
-
-/**
  * One connection's flood guard: its message-rate bucket and its violation count. Made on a
  * connection's first message, so an idle connection costs nothing here.
  *
  * A refused message counts as a violation only when the client ignored an earlier
- * `retryAfterMs`: it arrived more than {@link REFUSAL_GRACE_MS} after the refusal was sent
- * and before the wait was over. A client that pipelines a burst, or re-sends its queue
+ * `retryAfterMs` (see `RefusalWait`). A client that pipelines a burst, or re-sends its queue
  * after a reconnect, is refused and paced, never closed.
  */
 export class FloodGuard {
   private readonly bucket: TokenBucket;
   private violations: ViolationCounter | undefined;
-  /** When the first refusal of the current wait was sent, and until when the wait runs. */
-  private toldAt = Number.NEGATIVE_INFINITY;
-  private waitUntil = 0;
+  private readonly wait = new RefusalWait();
 
   private readonly limits: GuardLimits;
 
@@ -126,7 +119,7 @@ export class FloodGuard {
       return {
         message: "too many messages",
         retryAfterMs: waitMs,
-        counts: this.refused(now, waitMs),
+        counts: this.wait.refused(now, now, waitMs),
       };
     }
     if (queued >= this.limits.maxQueuedMessages) {
@@ -135,18 +128,6 @@ export class FloodGuard {
       return { message: "too many messages waiting", retryAfterMs: 1000, counts: false };
     }
     return undefined;
-  }
-
-  /**
-   * Books a refusal sent at `now` that asks to wait `waitMs`; returns whether the refused
-   * message itself ignored the previous refusal (see the class comment).
-   */
-  private refused(now: number, waitMs: number): boolean {
-    const ignoring = now > this.toldAt + REFUSAL_GRACE_MS && now < this.waitUntil;
-    // A new wait starts only when the last one is over (see rateLimit's Refusals).
-    if (now >= this.waitUntil) this.toldAt = now;
-    this.waitUntil = Math.max(this.waitUntil, now + waitMs);
-    return ignoring;
   }
 
   /** Records a violation; true once there were too many within the window (close with 4429). */

@@ -10,6 +10,7 @@ import { ClientError } from "../core/errors.js";
 import { ownerOf } from "../core/handshake.js";
 import { CloseCode } from "../protocol/codes.js";
 import { type AtomicStore, isAtomicStore } from "../storage/store.js";
+import { RefusalWait } from "../util/wait.js";
 import { LocalCounters } from "./local-counters.js";
 
 /** Who shares a limit: each connection, each user, or a key you compute (`undefined` = no limit). */
@@ -125,23 +126,17 @@ export function rateLimit<C extends Context = Context>(
   };
 }
 
-/** How long after a refusal the client's messages still count as already on their way. */
-const GRACE_MS = 1000;
-
 interface Told {
   /** The end of the window the refusals were in (a new window forgives). */
   window: number;
-  /** When the first refusal of the current wait was sent, and until when the wait runs. */
-  at: number;
-  until: number;
+  wait: RefusalWait;
   /** Messages that arrived while the client had been told to wait. */
   ignored: number;
 }
 
 /**
  * Who was told to wait, per key, in this process (bounded: the least recently refused keys
- * are forgotten first). Only a message that arrived more than {@link GRACE_MS} after a
- * refusal and before its wait was over counts as ignoring it.
+ * are forgotten first), judged by the rule of `RefusalWait`.
  */
 class Refusals {
   private readonly told = new LRUCache<string, Told>({ max: 10_000 });
@@ -155,14 +150,10 @@ class Refusals {
   refused(key: string, window: number, arrived: number, now: number, waitMs: number): number {
     let told = this.told.get(key);
     if (told === undefined || Math.abs(told.window - window) > this.windowMs / 2) {
-      told = { window, at: Number.NEGATIVE_INFINITY, until: 0, ignored: 0 };
+      told = { window, wait: new RefusalWait(), ignored: 0 };
       this.told.set(key, told);
     }
-    if (arrived > told.at + GRACE_MS && arrived < told.until) told.ignored++;
-    // A new wait starts only when the last one is over: the client has known it must wait
-    // since the first refusal of a wait, whatever was refused after it.
-    if (now >= told.until) told.at = now;
-    told.until = Math.max(told.until, now + waitMs);
+    if (told.wait.refused(arrived, now, waitMs)) told.ignored++;
     return told.ignored;
   }
 }
