@@ -40,6 +40,19 @@ export {
   type IntentMatch,
   type Reply,
 } from "./core/context.js";
+export type { ReadableStreamLike, StreamSource } from "./core/stream-source.js";
+export type {
+  ActivityOptions,
+  MessageRef,
+  ReplyStreamOptions,
+  StreamedMessage,
+  StreamingOptions,
+} from "./core/streaming.js";
+export {
+  BotStoppingError,
+  TurnCancelledError,
+  TurnTimeoutError,
+} from "./core/turn-control.js";
 export { isIntent } from "./router/intent/predicate.js";
 export { IntentRecognizer, type IntentRecognizerOptions } from "./router/intent/recognizer.js";
 export { isCommand, isUpdate, matchesText } from "./router/predicates.js";

@@ -21,6 +21,10 @@ declare class TextEncoder {
   encode(input?: string): Uint8Array;
 }
 
+declare class TextDecoder {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+
 declare var crypto: {
   getRandomValues<T extends Uint8Array | Uint32Array>(array: T): T;
 };

@@ -10,6 +10,7 @@ import { BotError } from "../core/errors.js";
 import type { BotEvents } from "../core/events.js";
 import { type Limits, resolveLimits } from "../core/limits.js";
 import { type Logger, resolveLogger } from "../core/logger.js";
+import { resolveStreaming } from "../core/streaming.js";
 import type { Transport } from "../core/transport.js";
 import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
@@ -95,6 +96,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       events: this.events,
       exposeErrors: options.exposeErrors ?? false,
       turnTimeoutMs: checkMs(options.turnTimeoutMs, "turnTimeoutMs", 120_000),
+      streaming: resolveStreaming(options.streaming),
       handler: () => withIntents(this.collectIntents(), intents, this.middleware()),
       hooks: () => this.collectHooks(),
       report: (error, ctx) => this.report(error, ctx),
@@ -141,7 +143,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     }
     this.transports.add(transport);
     try {
-      await transport.listen(this.hub);
+      // Cancels from other nodes reach this node's turns (with a broker).
+      await Promise.all([transport.listen(this.hub), this.hub.turns.listen()]);
     } catch (error) {
       this.transports.delete(transport);
       if (this.transports.size === 0) this.state = "stopped";
@@ -174,6 +177,9 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       transports.map((t) => t.close(CloseCode.GoingAway, "server shutting down")),
     );
     await this.hub.settle(this.stopTimeoutMs);
+    await this.hub.turns.unlisten().catch((error: unknown) => {
+      this.logger.warn?.("broker unsubscribe failed", { error });
+    });
     this.state = "stopped";
     this.events.emit("stop");
   }

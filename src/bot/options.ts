@@ -4,6 +4,7 @@
  */
 import type { Limits } from "../core/limits.js";
 import type { Logger } from "../core/logger.js";
+import type { StreamingOptions } from "../core/streaming.js";
 import type { RecognizerFn } from "../router/intent/predicate.js";
 import type { Broker } from "../storage/broker.js";
 import type { Ledger } from "../storage/ledger.js";
@@ -69,6 +70,11 @@ export interface BotOptions {
    * @default 10000
    */
   stopTimeoutMs?: number;
+  /**
+   * How streamed replies (`ctx.replyStream`) are sent and when `typing` shows; see
+   * {@link StreamingOptions} for each default.
+   */
+  streaming?: StreamingOptions;
 }
 
 export /** A positive duration option, or its default; a `RangeError` naming it otherwise. */

@@ -11,10 +11,14 @@ import type { BotEvents } from "../core/events.js";
 import type { HandshakeHook } from "../core/handshake.js";
 import type { Limits } from "../core/limits.js";
 import type { Logger } from "../core/logger.js";
-import type { TurnControl } from "../core/turn-control.js";
+import type { ResolvedStreaming } from "../core/streaming.js";
 import type { Broker } from "../storage/broker.js";
-import type { Ledger, OutboxEntry } from "../storage/ledger.js";
+import type { Ledger } from "../storage/ledger.js";
 import type { MaybePromise } from "../util/types.js";
+import type { Fanout } from "./fanout.js";
+import type { Outlet } from "./outlet.js";
+import type { Streams } from "./streams.js";
+import type { Turns } from "./turns.js";
 
 /** Everything a connection needs from its bot, resolved once when the bot is made. */
 export interface HostConfig<C extends Context> {
@@ -35,12 +39,14 @@ export interface HostConfig<C extends Context> {
   report: (error: unknown, ctx: C) => Promise<void>;
   /** The bot's store and dialog registry, handed to every context. */
   services: ContextServices;
+  /** How replies are streamed and activity shown (`BotOptions.streaming`). */
+  streaming: ResolvedStreaming;
 }
 
 /** A connection as the hub sees it: something to push outbox entries to and to wait for. */
 export interface LivePeer {
-  /** Sends an outbox entry unless this connection already has it. */
-  push(entry: OutboxEntry): void;
+  /** What is written to the connection: outbox entries, deltas, activities. */
+  readonly outlet: Outlet;
   /** Whether tasks are queued or running. */
   readonly busy: boolean;
   /** Resolves once every task queued so far has run. */
@@ -73,6 +79,14 @@ export interface PeerHost<C extends Context> {
   drained(peer: LivePeer): void;
   /** Takes one message from an address's budget (shared by its connections): 0, or ms to wait. */
   takeFromAddress(address: string): number;
-  /** The turns running asynchronously now, so a stopping bot can abort them. */
-  readonly turns: Set<TurnControl>;
+  /** The turns running asynchronously now, for cancels and a stopping bot. */
+  readonly turns: Turns;
+  /** The open streams (with a broker, shared with other nodes through the store). */
+  readonly streams: Streams;
+  /** Pushes outbox entries, deltas and activities to the live peers of sessions. */
+  readonly fanout: Fanout;
+  /** The bot's streaming options. */
+  readonly streaming: ResolvedStreaming;
+  /** Sends an ephemeral frame (an activity) to every live peer of a session, on every node. */
+  ephemeral(session: string, frame: string): void;
 }

@@ -9,47 +9,58 @@ import type { MiddlewareFn } from "../core/compose.js";
 import type { Context } from "../core/context.js";
 import type { BotEvents } from "../core/events.js";
 import type { HandshakeHook } from "../core/handshake.js";
+import type { ResolvedStreaming } from "../core/streaming.js";
 import type {
   Connection,
   ConnectionListener,
   ConnectionOptions,
   TransportHost,
 } from "../core/transport.js";
-import { BotStoppingError, type TurnControl } from "../core/turn-control.js";
-import type { BrokerListener } from "../storage/broker.js";
+import { BotStoppingError } from "../core/turn-control.js";
 import type { OutboxEntry } from "../storage/ledger.js";
 import { AddressBudget } from "../util/budget.js";
-import { randomId } from "../util/id.js";
 import { isThenable, type MaybePromise } from "../util/types.js";
+import { Fanout } from "./fanout.js";
 import type { HostConfig, LivePeer, PeerHost } from "./host.js";
 import { Peer } from "./peer.js";
+import { Streams } from "./streams.js";
+import { Turns } from "./turns.js";
 
 /** Connects transports to peers and routes outbox entries to the live connections of a session. */
 export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
-  /** Live peers per session id on this node. */
-  private readonly live = new Map<string, Set<LivePeer>>();
   private readonly inflight = new Set<Promise<unknown>>();
   /** Open peers, for counting and shutdown. */
   readonly peers = new Set<LivePeer>();
-  readonly turns = new Set<TurnControl>();
+  readonly fanout: Fanout;
+  readonly turns: Turns;
+  readonly streams: Streams;
   /** Message budgets per address, shared by all connections from it (made on first use). */
   private budget: AddressBudget | undefined;
   /** Closed peers whose queued work (messages, the disconnect update) is still running. */
   private readonly draining = new Set<LivePeer>();
   private hookCache: HandshakeHook[] | undefined;
-  /**
-   * Identifies this node's own publications, which it already delivered locally. Made on
-   * first use, not at construction: some runtimes (workerd) refuse randomness at import
-   * time, where a bot is usually constructed.
-   */
-  private nodeId: string | undefined;
-  private readonly subscriptions = new Map<string, BrokerListener>();
   private handlerCache: MiddlewareFn<C> | undefined;
-  /** Whether `push` is running, and the session, entry pairs pushed meanwhile (flat). */
-  private pushing = false;
-  private readonly pushQueue: Array<string | OutboxEntry> = [];
 
-  constructor(readonly config: HostConfig<C>) {}
+  constructor(readonly config: HostConfig<C>) {
+    this.fanout = new Fanout(config);
+    const { streaming } = config;
+    this.turns = new Turns({
+      ...config,
+      cancelGraceMs: streaming.cancelGraceMs,
+      node: () => this.fanout.node(),
+    });
+    this.streams = new Streams({
+      ...config,
+      store: config.services.store,
+      ttlMs: config.services.sessionTtlMs,
+      streaming,
+    });
+  }
+
+  /** The bot's streaming options. */
+  get streaming(): ResolvedStreaming {
+    return this.config.streaming;
+  }
 
   open(connection: Connection, options?: ConnectionOptions): ConnectionListener {
     const peer = new Peer(
@@ -66,11 +77,6 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
     const { addressMessagesPerSecond: rate, addressBurst: burst } = this.config.limits;
     this.budget ??= new AddressBudget({ limit: burst, windowMs: (burst / rate) * 1000 });
     return this.budget.take(address);
-  }
-
-  private node(): string {
-    this.nodeId ??= randomId(8);
-    return this.nodeId;
   }
 
   /** The composed middleware (computed once per start). */
@@ -109,102 +115,21 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
   }
 
   private publish(session: string, entry: OutboxEntry): MaybePromise<number> {
-    this.push(session, entry);
-    const broker = this.config.broker;
-    if (broker === undefined) return entry.seq;
-    const payload = JSON.stringify({ n: this.node(), s: entry.seq, f: entry.frame });
-    return Promise.resolve()
-      .then(() => broker.publish(`s:${session}`, payload))
-      .then(
-        () => entry.seq,
-        (error: unknown) => {
-          // The entry is in the outbox: a remote client gets it on its next resume at the latest.
-          this.config.logger.warn?.("broker publish failed", { error });
-          return entry.seq;
-        },
-      );
+    const published = this.fanout.entry(session, entry);
+    return isThenable(published) ? published.then(() => entry.seq) : entry.seq;
   }
 
-  /**
-   * Pushes an outbox entry to the live peers of a session on this node. Not re-entrant: a
-   * write can synchronously make a client send a frame that is handled at once and pushes a
-   * later entry; that one waits until every peer has this one, or a peer that had not got
-   * this one yet would skip it as older than what it already sent.
-   */
-  push(session: string, entry: OutboxEntry): void {
-    const queued = this.pushQueue;
-    if (this.pushing) {
-      queued.push(session, entry);
-      return;
-    }
-    this.pushing = true;
-    try {
-      this.pushNow(session, entry);
-      for (let i = 0; i < queued.length; i += 2) {
-        this.pushNow(queued[i] as string, queued[i + 1] as OutboxEntry);
-      }
-    } finally {
-      queued.length = 0;
-      this.pushing = false;
-    }
+  attach(session: string, peer: LivePeer): Promise<void> {
+    return this.fanout.attach(session, peer);
   }
 
-  private pushNow(session: string, entry: OutboxEntry): void {
-    const peers = this.live.get(session);
-    if (peers === undefined) return;
-    for (const peer of peers) peer.push(entry);
-  }
-
-  /**
-   * Registers a peer as live for a session (before its welcome, so nothing slips by).
-   * With a broker, resolves once this node is subscribed to the session's channel.
-   */
-  async attach(session: string, peer: LivePeer): Promise<void> {
-    let peers = this.live.get(session);
-    if (peers === undefined) {
-      peers = new Set<LivePeer>();
-      this.live.set(session, peers);
-      this.config.ledger.pin?.(session);
-    }
-    peers.add(peer);
-    const broker = this.config.broker;
-    if (broker === undefined || this.subscriptions.has(session)) return;
-    const listener: BrokerListener = (payload) => this.fromBroker(session, payload);
-    this.subscriptions.set(session, listener);
-    await broker.subscribe(`s:${session}`, listener);
-  }
-
-  /** Removes a peer from a session's live set. */
   detach(session: string, peer: LivePeer): void {
-    const peers = this.live.get(session);
-    if (peers === undefined) return;
-    peers.delete(peer);
-    if (peers.size > 0) return;
-    this.live.delete(session);
-    this.config.ledger.unpin?.(session);
-    const listener = this.subscriptions.get(session);
-    if (listener === undefined || this.config.broker === undefined) return;
-    this.subscriptions.delete(session);
-    Promise.resolve(this.config.broker.unsubscribe(`s:${session}`, listener)).catch(
-      (error: unknown) => this.config.logger.warn?.("broker unsubscribe failed", { error }),
-    );
+    this.fanout.detach(session, peer);
   }
 
-  private fromBroker(session: string, payload: string): void {
-    let message: { n?: unknown; s?: unknown; f?: unknown };
-    try {
-      message = JSON.parse(payload) as typeof message;
-    } catch {
-      return;
-    }
-    if (
-      message.n === this.node() ||
-      typeof message.s !== "number" ||
-      typeof message.f !== "string"
-    ) {
-      return;
-    }
-    this.push(session, { seq: message.s, frame: message.f });
+  /** Sends an ephemeral frame (an activity) to every live peer of a session, on every node. */
+  ephemeral(session: string, frame: string): void {
+    this.fanout.ephemeral(session, frame);
   }
 
   /** Removes a closed peer. */

@@ -12,13 +12,16 @@ import { CloseCode, ErrorCode } from "../protocol/codes.js";
 import { encodeError, encodeWelcome } from "../protocol/encode.js";
 import type { HelloFrame, MessageFrame } from "../protocol/frames.js";
 import { parseClientFrame } from "../protocol/parse.js";
-import type { OutboxEntry } from "../storage/ledger.js";
 import { addressKey } from "../util/ip.js";
 import type { MaybePromise } from "../util/types.js";
+import { AckCoalescer } from "./acks.js";
 import { type DeliveryPeer, deliverMessage } from "./delivery.js";
 import { FloodGuard, type Refusal } from "./guard.js";
 import type { LivePeer, PeerHost } from "./host.js";
+import { Outlet } from "./outlet.js";
 import { SerialQueue } from "./queue.js";
+import { closeOrphans } from "./stream.js";
+import type { StreamSnapshot } from "./streams.js";
 import { runTurn } from "./turn.js";
 
 type State = "new" | "handshaking" | "ready" | "closed";
@@ -34,13 +37,10 @@ export class Peer<C extends Context>
   user: unknown;
   /** Whether this connection resumed an earlier session. */
   resumed = false;
-  /** Highest seq written to this connection; replays and live pushes below it are skipped. */
-  private sentSeq = 0;
-  /** Live entries that arrived during the handshake, sent after the welcome. */
-  private early: OutboxEntry[] | undefined = [];
-  /** Highest acked seq, and whether a ledger ack is in flight. */
-  private ackSeq = 0;
-  private acking = false;
+  /** What is written to this connection (entries once and in order, deltas, activities). */
+  readonly outlet = new Outlet((frame) => this.write(frame));
+  /** Made on first ack. */
+  private acks: AckCoalescer<C> | undefined;
   /** The session this peer attached to before its handshake finished (a resume attempt). */
   private resuming: string | undefined;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
@@ -80,11 +80,19 @@ export class Peer<C extends Context>
       case "ack":
         if (this.session === undefined)
           return this.violation(ErrorCode.BadRequest, "ack before welcome");
-        return this.ack(this.session, frame.seq);
+        this.acks ??= new AckCoalescer(this.host);
+        return this.acks.ack(this.session, frame.seq);
+      case "cancel": {
+        // Not queued: it must reach the turn that is running now. A cancel for a message
+        // that is not running (finished, unknown, another session's) changes nothing.
+        const refusal = this.checkFlood();
+        if (refusal !== undefined) return this.refuse(frame.id, refusal);
+        if (this.session !== undefined) this.host.turns.cancel(this.session, frame.id);
+        return;
+      }
       case "message": {
-        this.guard ??= new FloodGuard(this.host, addressKey(this.info.remoteAddress));
         const arrived = Date.now();
-        const refusal = this.guard.check(arrived, this.queued);
+        const refusal = this.checkFlood(arrived);
         if (refusal !== undefined) return this.refuse(frame.id, refusal);
         if (this.state === "new") {
           this.state = "handshaking";
@@ -93,32 +101,6 @@ export class Peer<C extends Context>
         return this.enqueue(() => this.handleMessage(frame, arrived));
       }
     }
-  }
-
-  /**
-   * Acks are coalesced: one ledger call in flight per connection, always for the highest
-   * seq seen, so a flood of acks costs the store at most one call at a time.
-   */
-  private ack(session: string, seq: number): void {
-    if (seq <= this.ackSeq) return;
-    this.ackSeq = seq;
-    if (this.acking) return;
-    this.acking = true;
-    const { ledger, logger } = this.host.config;
-    const loop = async () => {
-      let done = 0;
-      try {
-        while (done < this.ackSeq) {
-          done = this.ackSeq;
-          await ledger.ack(session, done);
-        }
-      } catch (error) {
-        logger.error?.("ack failed", { error });
-      } finally {
-        this.acking = false;
-      }
-    };
-    this.host.track(loop());
   }
 
   binary(): void {
@@ -132,7 +114,7 @@ export class Peer<C extends Context>
     clearTimeout(this.helloTimer);
     if (this.session !== undefined) this.host.detach(this.session, this);
     if (this.resuming !== undefined) this.host.detach(this.resuming, this);
-    this.early = undefined;
+    this.outlet.close();
     try {
       this.connection.close(code, reason);
     } catch {
@@ -150,23 +132,12 @@ export class Peer<C extends Context>
     this.host.forget(this);
   }
 
-  /** Whether the connection closed. A method, so TypeScript does not narrow `state` across awaits. */
+  /** Whether the connection closed (a method: TypeScript must not narrow `state` across awaits). */
   isClosed(): boolean {
     return this.state === "closed";
   }
 
   // ── Outgoing ──────────────────────────────────────────────────────────────
-
-  /** Sends an outbox entry unless this connection already has it. */
-  push(entry: OutboxEntry): void {
-    if (this.early !== undefined) {
-      this.early.push(entry);
-      return;
-    }
-    if (entry.seq <= this.sentSeq) return;
-    this.sentSeq = entry.seq;
-    this.write(entry.frame);
-  }
 
   /** Writes a frame unless closed; a peer that does not read is closed instead. */
   write(frame: string): void {
@@ -181,6 +152,11 @@ export class Peer<C extends Context>
   /** Writes an `error` frame. */
   sendError(code: ErrorCode, message: string, replyTo?: string, retryAfterMs?: number): void {
     this.write(encodeError(code, message, replyTo, retryAfterMs));
+  }
+
+  private checkFlood(arrived = Date.now()): Refusal | undefined {
+    this.guard ??= new FloodGuard(this.host, addressKey(this.info.remoteAddress));
+    return this.guard.check(arrived, this.queued);
   }
 
   private refuse(id: string | undefined, { message, retryAfterMs, counts }: Refusal): void {
@@ -244,7 +220,7 @@ export class Peer<C extends Context>
     if (hello?.session !== undefined && opened.session !== hello.session) {
       this.host.detach(hello.session, this);
       // Live messages buffered meanwhile belong to that (foreign or expired) session.
-      this.early = [];
+      this.outlet.discard();
     }
     // Closed while the ledger answered: close() already detached `resuming`.
     if (this.isClosed()) return;
@@ -254,12 +230,11 @@ export class Peer<C extends Context>
     if (this.isClosed()) return this.host.detach(opened.session, this);
     clearTimeout(this.helloTimer);
     this.helloTimer = undefined; // frees the timer and its closure for the connection's life
-    this.sentSeq = opened.resumed ? Math.min(hello?.lastSeq ?? 0, opened.seq) : 0;
+    const snapshots = opened.resumed ? await this.snapshots(opened.session) : [];
+    if (this.isClosed()) return;
     this.write(encodeWelcome(opened.session, opened.resumed, opened.seq, opened.gap));
-    const early = this.early ?? [];
-    this.early = undefined;
-    for (const entry of opened.replay) this.push(entry);
-    for (const entry of early) this.push(entry);
+    const lastSeq = opened.resumed ? Math.min(hello?.lastSeq ?? 0, opened.seq) : 0;
+    this.outlet.open(lastSeq, opened.replay, snapshots);
     this.state = "ready";
     this.host.emit("connect", {
       connectionId: this.connection.id,
@@ -268,6 +243,20 @@ export class Peer<C extends Context>
       user: this.user,
     });
     await this.runUpdate("connect");
+  }
+
+  /**
+   * The open streams of a resumed session (on any node) with their text so far; live deltas
+   * meanwhile wait in the outlet and continue from there. Streams of dead nodes are closed.
+   */
+  private snapshots(session: string): Promise<StreamSnapshot[]> {
+    const { streams } = this.host;
+    const failed = (error: unknown) => {
+      this.host.config.logger.warn?.("open streams unreadable", { error });
+      return []; // the client still gets each stream's final message
+    };
+    if (streams.shared) this.host.track(closeOrphans(this.host, session).catch(failed));
+    return streams.snapshot(session).catch(failed);
   }
 
   // ── Updates ───────────────────────────────────────────────────────────────

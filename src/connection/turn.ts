@@ -6,7 +6,7 @@
 import { run } from "../core/compose.js";
 import { Context, type ContextConnection, type UpdateKind } from "../core/context.js";
 import { ClientError } from "../core/errors.js";
-import { TurnTimeoutError } from "../core/turn-control.js";
+import { TurnCancelledError, TurnTimeoutError } from "../core/turn-control.js";
 import { CloseCode, ErrorCode } from "../protocol/codes.js";
 import type { MessageFrame } from "../protocol/frames.js";
 import { SessionLostError } from "../storage/errors.js";
@@ -49,6 +49,7 @@ export function runTurn<C extends Context>(
   inbound: Inbound,
 ): MaybePromise<boolean> {
   const replyTo = inbound.frame?.id;
+  const sink = new UpdateSink(host, inbound.session, replyTo, inbound.replySeqs);
   const ctx = new Context({
     update: inbound.update,
     connection: peer.info,
@@ -58,10 +59,11 @@ export function runTurn<C extends Context>(
     resumed: peer.resumed,
     receivedAt: inbound.arrived,
     services: host.config.services,
-    sink: new UpdateSink(host, inbound.session, replyTo, inbound.replySeqs),
+    sink,
   }) as C;
   const chain = run(host.handler, ctx);
-  if (isPending(chain)) return guarded(host, peer, ctx, chain as Promise<unknown>, replyTo);
+  if (isPending(chain)) return guarded(host, peer, ctx, chain as Promise<unknown>, inbound, sink);
+  sink.finish();
   return sent(host, peer, ctx, replyTo);
 }
 
@@ -76,19 +78,25 @@ function guarded<C extends Context>(
   peer: TurnPeer,
   ctx: C,
   chain: Promise<unknown>,
-  replyTo: string | undefined,
+  inbound: Inbound,
+  sink: UpdateSink<C>,
 ): Promise<boolean> {
   const control = ctx.control;
+  const { session } = inbound;
+  const replyTo = inbound.frame?.id;
   const { turnTimeoutMs } = host.config;
   const timer = setTimeout(
     () => control.abandon(new TurnTimeoutError(turnTimeoutMs)),
     turnTimeoutMs,
   );
   (timer as { unref?: () => void }).unref?.();
-  host.turns.add(control);
+  host.turns.add(control, session, replyTo);
+  if (inbound.update === "message") sink.startTyping();
   const done = () => {
     clearTimeout(timer);
-    host.turns.delete(control);
+    host.turns.delete(control, session, replyTo);
+    control.finish();
+    sink.finish();
   };
   return control.guard(chain).then(
     () => {
@@ -125,6 +133,9 @@ async function failed<C extends Context>(
 ): Promise<boolean> {
   // An abandoned turn's sends may never finish (that may be why it was abandoned).
   if (!ctx.control.abandoned) await ctx.settled().catch(() => undefined);
+  // The client cancelled: a handler that stops by throwing its signal's reason (or an
+  // AbortError, as fetch does) did what was asked, which is no failure to report.
+  if (cancelledBy(ctx, error)) return false;
   if (error instanceof ClientError) {
     peer.sendError(error.code, error.message, replyTo, error.options.retryAfterMs);
     if (error.options.closeCode !== undefined) peer.close(error.options.closeCode, error.message);
@@ -137,4 +148,10 @@ async function failed<C extends Context>(
   // Replies cannot be stored for a session that is gone: start over on a new connection.
   if (error instanceof SessionLostError) peer.close(CloseCode.Internal, "session lost");
   return true;
+}
+
+function cancelledBy(ctx: Context, error: unknown): boolean {
+  const { signal } = ctx.control;
+  if (!signal.aborted || !(signal.reason instanceof TurnCancelledError)) return false;
+  return error === signal.reason || (error instanceof Error && error.name === "AbortError");
 }

@@ -3,90 +3,41 @@
  * @module
  */
 
+import { encodeEdit, encodeRetract } from "../protocol/encode.js";
 import type { MessageFrame, OutgoingMessage } from "../protocol/frames.js";
-import type { Store } from "../storage/store.js";
 import { fulfilled } from "../util/maybe.js";
+import { isThenable, type MaybePromise } from "../util/types.js";
+import type { ContextInit, ContextServices, ContextSink, SessionBinding } from "./context-init.js";
+import { installSessionAccessors, unbound } from "./context-session.js";
+import type { ContextConnection, UpdateKind } from "./context-types.js";
 import type { CommandMatch, IntentMatch } from "./matches.js";
 import { checkRoom, type Reply, toOutgoing } from "./outgoing.js";
-import type { ConnectionInfo } from "./transport.js";
+import type { StreamSource } from "./stream-source.js";
+import {
+  type ActivityOptions,
+  type MessageRef,
+  type ReplyStreamOptions,
+  type StreamedMessage,
+  seqOf,
+} from "./streaming.js";
 import { TurnControl } from "./turn-control.js";
 
+export type {
+  ContextInit,
+  ContextServices,
+  ContextSink,
+  DialogDefinition,
+  SessionBinding,
+} from "./context-init.js";
+export type {
+  CommandContext,
+  ContextConnection,
+  HearsContext,
+  IntentContext,
+  UpdateKind,
+} from "./context-types.js";
 export type { CommandMatch, IntentMatch } from "./matches.js";
 export { type Reply, toOutgoing } from "./outgoing.js";
-
-import { isThenable, type MaybePromise } from "../util/types.js";
-
-/** The kinds of update that run the middleware chain. */
-export type UpdateKind = "message" | "connect" | "disconnect";
-
-/** Connection details visible to handlers. */
-export interface ContextConnection extends ConnectionInfo {
-  /** The connection id (unique per connection, not per session). */
-  readonly id: string;
-}
-
-/** The context inside a `command()` handler: `ctx.command` is set. */
-export type CommandContext<C extends Context = Context> = C & {
-  /** The parsed command (always set in a `command()` handler). */
-  command: CommandMatch;
-};
-
-/** The context inside a `hears()` handler: `ctx.match` is set. */
-export type HearsContext<C extends Context = Context> = C & {
-  /** The match of the text against the trigger (always set in a `hears()` handler). */
-  match: RegExpExecArray;
-};
-
-/** The context inside an `intent()` handler: `ctx.intent` is set. */
-export type IntentContext<C extends Context = Context> = C & {
-  /** The recognised intent (always set in an `intent()` handler). */
-  intent: IntentMatch;
-};
-
-/**
- * @internal How a context hands its outgoing messages to the connection's session.
- * Returns the assigned `seq`, synchronously when the ledger answered synchronously.
- */
-export interface ContextSink {
-  deliver(body: OutgoingMessage, replyTo: string | undefined): MaybePromise<number>;
-  join(room: string): Promise<void>;
-  leave(room: string): Promise<void>;
-}
-
-/** @internal What `session()` attaches to a context. */
-export interface SessionBinding {
-  record: { data: unknown; history?: unknown[] };
-  dialog: unknown;
-}
-
-/** @internal A registered dialog. */
-export interface DialogDefinition {
-  readonly name: string;
-  readonly steps: readonly ((ctx: Context) => unknown)[];
-  readonly timeoutMs: number | undefined;
-}
-
-/** @internal Bot-wide services a context reaches: the bot's store and its dialogs. */
-export interface ContextServices {
-  readonly store: Store;
-  /** How long an idle protocol session can be resumed (`limits.sessionTtlMs`). */
-  readonly sessionTtlMs: number;
-  dialog(name: string): DialogDefinition | undefined;
-}
-
-/** @internal Constructor input of {@link Context}. */
-export interface ContextInit {
-  services?: ContextServices;
-  update: UpdateKind;
-  connection: ContextConnection;
-  sessionId: string;
-  message: MessageFrame | undefined;
-  user: unknown;
-  resumed: boolean;
-  /** When the update arrived (epoch ms); defaults to now. */
-  receivedAt?: number;
-  sink: ContextSink;
-}
 
 /**
  * The context of one update. Extend it with flavors (`SessionFlavor<S>`, …) and use the
@@ -129,7 +80,7 @@ export class Context {
   readonly services: ContextServices | undefined;
   private readonly sink: ContextSink;
   /** Sends still on their way to the outbox; most updates have none (the ledger answered at once). */
-  private pending: Promise<number>[] | undefined;
+  private pending: Promise<unknown>[] | undefined;
   /** The turn's signal and abandonment, made on first use (most turns never ask). */
   private turnControl: TurnControl | undefined;
   /** Observers of outgoing messages; most updates have none, so made on first tap(). */
@@ -148,28 +99,14 @@ export class Context {
     this.services = init.services;
   }
 
-  /**
-   * Controls dialogs (`enter`, `state`, `repeat`, `exit`, `active`); provided by the
-   * `session()` middleware, which keeps dialog state. Without it, reading this throws.
-   */
+  /** Controls dialogs (`enter`, `state`, `repeat`, `exit`, `active`); needs `session()`. */
   get dialog(): unknown {
     return this.bound("dialog").dialog;
   }
 
   /** @internal The session binding, or a clear error when `session()` did not provide one. */
   bound(what: string): SessionBinding {
-    const binding = this.sessionBinding;
-    if (binding === undefined) {
-      throw new Error(
-        `ctx.${what} needs the session() middleware: add bot.use(session({ initial })) before your handlers and bot.dialog()`,
-      );
-    }
-    if (binding === null) {
-      throw new Error(
-        `ctx.${what}: this update has no session (session({ getKey }) returned undefined)`,
-      );
-    }
-    return binding;
+    return this.sessionBinding ?? unbound(this.sessionBinding, what);
   }
 
   /** The message text, if any. */
@@ -230,25 +167,109 @@ export class Context {
     };
   }
 
+  /**
+   * Answers the current message with a streamed reply: clients see the text as `source`
+   * produces it, then one final message with the whole text; one that reconnects mid-stream
+   * gets the text so far and the rest live. A client's `cancel`, `turnTimeoutMs` and `stop()`
+   * end it early (`end`: `"cancelled"`, `"failed"`, `"interrupted"`) with the text so far.
+   * Resolves with the final message; rejects (after the final `failed`) when the source
+   * throws or passes `streaming.maxStreamChars`. See docs/streaming.md.
+   * @param source - an `AsyncIterable<string>`, a `ReadableStream`, or the AI SDK's
+   * `streamText()` result (anything with a `textStream`)
+   * @example
+   * ```ts
+   * bot.command("ask", async (ctx) => {
+   *   const result = streamText({ model, prompt: ctx.command.args, abortSignal: ctx.signal });
+   *   await ctx.replyStream(result);
+   * });
+   * ```
+   */
+  replyStream(source: StreamSource, options: ReplyStreamOptions = {}): Promise<StreamedMessage> {
+    let final: Promise<StreamedMessage>;
+    try {
+      this.checkLive();
+      final = this.sink.stream(source, options, this.control, this.message?.id);
+    } catch (error) {
+      final = Promise.reject(error);
+    }
+    const observed = final.then((message) => {
+      const body: OutgoingMessage = { text: message.text };
+      if (message.data !== undefined) body.data = message.data;
+      if (this.taps !== undefined) for (const tap of this.taps) tap(body, true);
+      return message;
+    });
+    this.track(observed);
+    return observed;
+  }
+
+  /**
+   * Shows what the bot is doing (`thinking`, `tool`, …) to this session's clients until the
+   * reply, a newer activity, `"idle"` or `ttlMs`. Ephemeral; ended by `idle` after the handler.
+   */
+  activity(kind: string, options: ActivityOptions = {}): void {
+    if (this.turnControl?.abandoned === true) return;
+    this.sink.activity(kind, options, this.message?.id);
+  }
+
+  /**
+   * Replaces an earlier message of this session (its text and data) on every client, now
+   * and on resume. Resolves with the seq of the edit.
+   * @param message - the message's seq, or what `reply`/`replyStream` resolved with
+   */
+  edit(message: MessageRef, body: Reply): Promise<number> {
+    return this.appendFrame(message, "edit", (seq, target) =>
+      encodeEdit(seq, target, toOutgoing(body)),
+    );
+  }
+
+  /** Withdraws an earlier message of this session on every client. Resolves with the seq. */
+  retract(message: MessageRef): Promise<number> {
+    return this.appendFrame(message, "retract", encodeRetract);
+  }
+
+  private appendFrame(
+    message: MessageRef,
+    method: string,
+    encode: (seq: number, target: number) => string,
+  ): Promise<number> {
+    let seq: MaybePromise<number>;
+    try {
+      this.checkLive();
+      const target = seqOf(message, method);
+      encode(1, target); // checks the body before a seq is taken
+      seq = this.sink.append((s) => encode(s, target));
+    } catch (error) {
+      seq = Promise.reject(error);
+    }
+    return this.track(seq);
+  }
+
+  /** The bot gave up on this turn and told the client so: nothing may follow. */
+  private checkLive(): void {
+    if (this.turnControl?.abandoned === true) throw this.turnControl.abandonedBy;
+  }
+
   private deliver(body: OutgoingMessage, isReply: boolean): Promise<number> {
     let seq: MaybePromise<number>;
     try {
-      // The bot gave up on this turn and told the client so: nothing may follow that.
-      if (this.turnControl?.abandoned === true) throw this.turnControl.abandonedBy;
+      this.checkLive();
       if (this.taps !== undefined) for (const observer of this.taps) observer(body, isReply);
       seq = this.sink.deliver(body, isReply ? this.message?.id : undefined);
     } catch (error) {
       seq = Promise.reject(error);
     }
-    // Already in the outbox: nothing for the bot to wait for, and the handler can return
-    // this promise without costing a microtask (see `fulfilled`).
-    if (!isThenable(seq)) return fulfilled(seq);
+    return this.track(seq);
+  }
+
+  /** Remembers a send on its way to the outbox, so the turn waits for it. */
+  private track<T>(sent: MaybePromise<T>): Promise<T> {
+    // Already in the outbox: the handler can return this without a microtask (`fulfilled`).
+    if (!isThenable(sent)) return fulfilled(sent);
     if (this.pending === undefined) this.pending = [];
-    this.pending.push(seq);
-    // A reply the handler does not await must not become an unhandled rejection (which
-    // ends the process); its failure still reaches the bot through settled().
-    seq.catch(() => undefined);
-    return seq;
+    this.pending.push(sent);
+    // Not awaited, it must not be an unhandled rejection; settled() still reports it.
+    sent.catch(() => undefined);
+    return sent;
   }
 
   /**
@@ -267,7 +288,7 @@ export class Context {
   /** @internal Waits for every message sent from this context to be in the outbox. */
   settled(): Promise<unknown> {
     const pending = this.pending ?? [];
-    return pending.length === 1 ? (pending[0] as Promise<number>) : Promise.all(pending);
+    return pending.length === 1 ? (pending[0] as Promise<unknown>) : Promise.all(pending);
   }
 
   /** @internal Whether a message sent from this context is still on its way to the outbox. */
@@ -276,23 +297,4 @@ export class Context {
   }
 }
 
-// `ctx.session` and `ctx.history` are typed by `SessionFlavor<S>`. Declaring them on the
-// class too would intersect with the flavor (`readonly unknown[] & readonly Turn[]`, which
-// breaks array methods), so the accessors are added to the prototype untyped.
-Object.defineProperties(Context.prototype, {
-  session: {
-    configurable: true,
-    get(this: Context) {
-      return this.bound("session").record.data;
-    },
-    set(this: Context, value: unknown) {
-      this.bound("session").record.data = value;
-    },
-  },
-  history: {
-    configurable: true,
-    get(this: Context) {
-      return this.bound("history").record.history ?? [];
-    },
-  },
-});
+installSessionAccessors(Context.prototype);

@@ -24,6 +24,14 @@ export class BotStoppingError extends Error {
   }
 }
 
+/** The reason `ctx.signal` aborts when the client cancelled the message (a `cancel` frame). */
+export class TurnCancelledError extends Error {
+  constructor() {
+    super("the client cancelled this message");
+    this.name = "TurnCancelledError";
+  }
+}
+
 /** The signal and abandonment of one turn. */
 export class TurnControl {
   private controller: AbortController | undefined;
@@ -31,6 +39,9 @@ export class TurnControl {
   private cutWith: ((reason: unknown) => void) | undefined;
   /** Why the turn was abandoned, once it was. */
   abandonedBy: unknown;
+  /** Whether the turn ended (its chain finished, or the bot gave up on it). */
+  ended = false;
+  private endHooks: Array<() => void> | undefined;
 
   /** Whether the bot gave up on this turn. */
   get abandoned(): boolean {
@@ -55,6 +66,21 @@ export class TurnControl {
     this.abandonedBy = reason;
     this.abort(reason);
     this.cutWith?.(reason);
+  }
+
+  /** Runs `hook` once the turn ended (at once if it has). */
+  onEnd(hook: () => void): void {
+    if (this.ended) hook();
+    else (this.endHooks ??= []).push(hook);
+  }
+
+  /** The turn ended: runs the hooks given to {@link TurnControl.onEnd}. */
+  finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    const hooks = this.endHooks ?? [];
+    this.endHooks = undefined;
+    for (const hook of hooks) hook();
   }
 
   /** `promise`, or a rejection as soon as the turn is abandoned (whichever comes first). */

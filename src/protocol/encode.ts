@@ -4,7 +4,15 @@
  */
 import type { ErrorCode } from "./codes.js";
 import { PROTOCOL_VERSION } from "./codes.js";
-import type { ErrorFrame, OutgoingMessage, WelcomeFrame } from "./frames.js";
+import type {
+  ActivityFrame,
+  ErrorFrame,
+  Feature,
+  OutgoingMessage,
+  ServerMessageFrame,
+  StreamEnd,
+  WelcomeFrame,
+} from "./frames.js";
 
 /** Encodes a `message` frame. Throws a `TypeError` when `data` cannot be serialised. */
 export function encodeMessage(seq: number, body: OutgoingMessage, replyTo?: string): string {
@@ -39,6 +47,7 @@ export function encodeWelcome(
 ): string {
   const frame: WelcomeFrame = { type: "welcome", v: PROTOCOL_VERSION, session, resumed, seq };
   if (gap) frame.gap = true;
+  frame.features = [...FEATURES];
   return JSON.stringify(frame);
 }
 
@@ -58,4 +67,59 @@ export function encodeError(
 /** Encodes a `receipt` frame. */
 export function encodeReceipt(id: string): string {
   return JSON.stringify({ type: "receipt", id });
+}
+
+/** The features a botwire server lists in its welcome. */
+export const FEATURES: readonly Feature[] = Object.freeze(["stream", "cancel", "activity", "edit"]);
+
+/** Encodes the opening message of a streamed reply (`text: ""`, no `end`). */
+export function encodeStreamOpen(seq: number, stream: string, replyTo?: string): string {
+  const to = replyTo === undefined ? "" : `,"replyTo":${JSON.stringify(replyTo)}`;
+  return `{"type":"message","seq":${seq}${to},"stream":${JSON.stringify(stream)},"text":""}`;
+}
+
+/** Encodes the final message of a streamed reply: the whole text and how it ended. */
+export function encodeStreamFinal(
+  seq: number,
+  stream: string,
+  body: OutgoingMessage,
+  end: StreamEnd,
+  replyTo?: string,
+): string {
+  const frame: ServerMessageFrame = { type: "message", seq };
+  if (replyTo !== undefined) frame.replyTo = replyTo;
+  frame.stream = stream;
+  frame.text = body.text ?? "";
+  if (body.data !== undefined) frame.data = body.data;
+  frame.end = end;
+  return JSON.stringify(frame);
+}
+
+/** Encodes a `delta` frame. */
+export function encodeDelta(stream: string, at: number, text: string): string {
+  return `{"type":"delta","stream":${JSON.stringify(stream)},"at":${at},"text":${JSON.stringify(text)}}`;
+}
+
+/** Encodes an `activity` frame. */
+export function encodeActivity(frame: Omit<ActivityFrame, "type">): string {
+  // Field order fixed (type, replyTo, kind, label, ttlMs) for readable logs.
+  const out: Record<string, unknown> = { type: "activity" };
+  if (frame.replyTo !== undefined) out.replyTo = frame.replyTo;
+  out.kind = frame.kind;
+  if (frame.label !== undefined) out.label = frame.label;
+  out.ttlMs = frame.ttlMs;
+  return JSON.stringify(out);
+}
+
+/** Encodes a message that replaces message `edits` of the session. */
+export function encodeEdit(seq: number, edits: number, body: OutgoingMessage): string {
+  const frame: ServerMessageFrame = { type: "message", seq, edits };
+  if (body.text !== undefined) frame.text = body.text;
+  if (body.data !== undefined) frame.data = body.data;
+  return JSON.stringify(frame);
+}
+
+/** Encodes a message that withdraws message `retracts` of the session. */
+export function encodeRetract(seq: number, retracts: number): string {
+  return `{"type":"message","seq":${seq},"retracts":${retracts}}`;
 }

@@ -33,6 +33,11 @@ const ackSchema = v.object({
   seq,
 });
 
+const cancelSchema = v.object({
+  type: v.literal("cancel"),
+  id,
+});
+
 /** `{"type":"hello","token"?,"session"?,"lastSeq"?}`: the optional first client frame. */
 export interface HelloFrame {
   /** Frame type. */
@@ -65,8 +70,20 @@ export interface AckFrame {
   seq: number;
 }
 
+/**
+ * `{"type":"cancel","id"}`: stop handling the client message `id` — its handler's
+ * `ctx.signal` aborts (on whichever node runs it) and an open stream closes with
+ * `end: "cancelled"`. A cancel of an id that is not running in this session does nothing.
+ */
+export interface CancelFrame {
+  /** Frame type. */
+  type: "cancel";
+  /** The id of the client message whose handling should stop. */
+  id: string;
+}
+
 /** Any validated client frame. */
-export type ClientFrame = HelloFrame | MessageFrame | AckFrame;
+export type ClientFrame = HelloFrame | MessageFrame | AckFrame | CancelFrame;
 
 /** Schema of a `hello` frame. */
 export const HelloFrameSchema: v.GenericSchema<unknown, HelloFrame> = helloSchema;
@@ -74,12 +91,21 @@ export const HelloFrameSchema: v.GenericSchema<unknown, HelloFrame> = helloSchem
 export const MessageFrameSchema: v.GenericSchema<unknown, MessageFrame> = messageSchema;
 /** Schema of an `ack` frame. */
 export const AckFrameSchema: v.GenericSchema<unknown, AckFrame> = ackSchema;
+/** Schema of a `cancel` frame. */
+export const CancelFrameSchema: v.GenericSchema<unknown, CancelFrame> = cancelSchema;
 /** Schema of any frame a client may send. Unknown fields are dropped. */
 export const ClientFrameSchema: v.GenericSchema<unknown, ClientFrame> = v.variant("type", [
   helloSchema,
   messageSchema,
   ackSchema,
+  cancelSchema,
 ]);
+
+/** What this server supports beyond plain messages, listed in `welcome.features`. */
+export type Feature = "stream" | "cancel" | "activity" | "edit";
+
+/** How a streamed reply ended (`end` of its final message). */
+export type StreamEnd = "done" | "cancelled" | "failed" | "interrupted";
 
 /** Sent after `hello`, or before the first message of a client that sends no hello. */
 export interface WelcomeFrame {
@@ -95,6 +121,8 @@ export interface WelcomeFrame {
   seq: number;
   /** Present (`true`) when some messages after `hello.lastSeq` can no longer be replayed. */
   gap?: boolean;
+  /** The frames beyond plain messages this server sends and accepts (see {@link Feature}). */
+  features?: Feature[];
 }
 
 /** A bot message. `seq` increases by one per session. */
@@ -109,6 +137,51 @@ export interface ServerMessageFrame {
   text?: string;
   /** Structured payload. */
   data?: unknown;
+  /**
+   * Set on both messages of a streamed reply: the opening one (`text: ""`, no `end`), and the
+   * final one (the whole text, and `end`). `delta` frames in between carry the same id.
+   */
+  stream?: string;
+  /** Set on the final message of a stream: how it ended. Its `text` is the whole text. */
+  end?: StreamEnd;
+  /** This message replaces the session's message with this seq (its text and data). */
+  edits?: number;
+  /** This message withdraws the session's message with this seq. */
+  retracts?: number;
+}
+
+/**
+ * `{"type":"delta","stream","at","text"}`: a piece of a streamed reply. Not sequenced:
+ * `at` is the offset (UTF-16 code units) in the stream's text where `text` starts, so a
+ * client drops what it already has and, when `at` is past what it has, waits for the final.
+ */
+export interface DeltaFrame {
+  /** Frame type. */
+  type: "delta";
+  /** The stream id (from the stream's opening message). */
+  stream: string;
+  /** Offset of `text` in the whole text, in UTF-16 code units. */
+  at: number;
+  /** The text from `at` on. */
+  text: string;
+}
+
+/**
+ * `{"type":"activity","replyTo"?,"kind","label"?,"ttlMs"}`: what the bot is doing (`typing`,
+ * `thinking`, `tool`, …). Ephemeral: shown until the final reply to `replyTo`, a newer
+ * activity, `kind: "idle"`, or `ttlMs` passes, whichever comes first.
+ */
+export interface ActivityFrame {
+  /** Frame type. */
+  type: "activity";
+  /** The client message being handled, if any. */
+  replyTo?: string;
+  /** What the bot is doing; `"idle"` clears the indicator. */
+  kind: string;
+  /** A short text to show (e.g. the tool's name). */
+  label?: string;
+  /** How long to show it at most, in milliseconds. */
+  ttlMs: number;
 }
 
 /** Confirms that a client message was handled when the bot sent no reply to it. */
@@ -134,7 +207,13 @@ export interface ErrorFrame {
 }
 
 /** Any frame the server sends. */
-export type ServerFrame = WelcomeFrame | ServerMessageFrame | ReceiptFrame | ErrorFrame;
+export type ServerFrame =
+  | WelcomeFrame
+  | ServerMessageFrame
+  | DeltaFrame
+  | ActivityFrame
+  | ReceiptFrame
+  | ErrorFrame;
 
 /** The body of an outgoing bot message, as passed to `ctx.reply`, `sendTo` and `broadcast`. */
 export interface OutgoingMessage {

@@ -34,6 +34,8 @@ export { MAX_ID_LENGTH, MAX_TOKEN_LENGTH } from "./frames.js";
 export {
   type AckFrame,
   AckFrameSchema,
+  type CancelFrame,
+  CancelFrameSchema,
   type ClientFrame,
   ClientFrameSchema,
   type HelloFrame,
@@ -44,7 +46,11 @@ export {
 
 // Server → client frames
 export type {
+  ActivityFrame,
+  DeltaFrame,
   ErrorFrame,
+  Feature,
+  StreamEnd,
   OutgoingMessage,
   ReceiptFrame,
   ServerFrame,

@@ -6,7 +6,13 @@ import type { Bot } from "../bot/bot.js";
 import type { Context } from "../core/context.js";
 import type { HandledEvent } from "../core/events.js";
 import type { ErrorCode } from "../protocol/codes.js";
-import type { ServerFrame, ServerMessageFrame } from "../protocol/frames.js";
+import type {
+  ActivityFrame,
+  DeltaFrame,
+  ServerFrame,
+  ServerMessageFrame,
+  StreamEnd,
+} from "../protocol/frames.js";
 import { MemoryTransport } from "../transports/memory/transport.js";
 
 /**
@@ -24,6 +30,14 @@ export interface ServerMessage {
   text?: string;
   /** For messages: the payload. */
   data?: unknown;
+  /** For the final message of a streamed reply: its stream id. */
+  stream?: string;
+  /** For the final message of a streamed reply: how it ended. */
+  end?: StreamEnd;
+  /** For an edit: the seq of the message it replaces. */
+  edits?: number;
+  /** For a retraction: the seq of the message it withdraws. */
+  retracts?: number;
   /** For errors: the error code. */
   code?: ErrorCode;
   /** For errors: the explanation. */
@@ -58,15 +72,31 @@ export interface CloseInfo {
 export interface TestClient {
   /**
    * Sends a message and resolves with the frames that answered it (replies, messages sent
-   * while it was handled, error frames) once its middleware chain has finished.
+   * while it was handled, error frames) once its middleware chain has finished. A streamed
+   * reply is there as its final message (the opening one is left out).
    */
   send(text: string | undefined, data?: unknown): Promise<ServerMessage[]>;
   /** Sends a raw text frame exactly as given (for testing bad input). */
   raw(frame: string): void;
   /** Every frame received so far, in order (welcome, messages, errors, receipts). */
   readonly frames: readonly ServerFrame[];
-  /** The bot messages received so far. */
+  /** The bot messages received so far (stream openings, finals and edits included). */
   readonly messages: readonly ServerMessageFrame[];
+  /** The `delta` frames of streamed replies received so far. */
+  readonly deltas: readonly DeltaFrame[];
+  /** The `activity` frames received so far (`typing`, `idle`, the bot's own). */
+  readonly activities: readonly ActivityFrame[];
+  /** The edits and retractions received so far (messages with `edits` or `retracts`). */
+  readonly edits: readonly ServerMessageFrame[];
+  /** The id of the message `send()` sent last, e.g. to cancel it while it is handled. */
+  readonly lastMessageId: string | undefined;
+  /**
+   * The text of a stream as a client puts it together from its deltas (dropping repeats;
+   * stopping at a hole), or its final text once the final message arrived.
+   */
+  streamText(stream: string): string | undefined;
+  /** Sends a `cancel` for a message (default: the last one sent). */
+  cancel(id?: string): void;
   /** The protocol session id, once welcomed. */
   readonly session: string | undefined;
   /** The close code and reason if the server closed the connection. */
@@ -140,11 +170,40 @@ export function createTestClient<C extends Context>(
   if (options.lastSeq !== undefined) hello.lastSeq = options.lastSeq;
   conn.send(JSON.stringify(hello));
   let connectionId: string | undefined;
+  let lastMessageId: string | undefined;
+  const messages = () => frames.filter((f): f is ServerMessageFrame => f.type === "message");
 
   return {
     frames,
     get messages() {
-      return frames.filter((f): f is ServerMessageFrame => f.type === "message");
+      return messages();
+    },
+    get deltas() {
+      return frames.filter((f): f is DeltaFrame => f.type === "delta");
+    },
+    get activities() {
+      return frames.filter((f): f is ActivityFrame => f.type === "activity");
+    },
+    get edits() {
+      return messages().filter((f) => f.edits !== undefined || f.retracts !== undefined);
+    },
+    get lastMessageId() {
+      return lastMessageId;
+    },
+    streamText(stream) {
+      const final = messages().find((f) => f.stream === stream && f.end !== undefined);
+      if (final !== undefined) return final.text ?? "";
+      let text: string | undefined;
+      for (const f of frames) {
+        if (f.type !== "delta" || f.stream !== stream) continue;
+        if (text === undefined) text = f.at === 0 ? "" : undefined;
+        if (text === undefined || f.at > text.length) break;
+        text = text.slice(0, f.at) + f.text + text.slice(f.at + f.text.length);
+      }
+      return text;
+    },
+    cancel(id = lastMessageId) {
+      if (id !== undefined) conn.send(JSON.stringify({ type: "cancel", id }));
     },
     get session() {
       return session;
@@ -157,6 +216,7 @@ export function createTestClient<C extends Context>(
     },
     send(text, data) {
       const id = `t${++messageCounter}`;
+      lastMessageId = id;
       const frame: Record<string, unknown> = { type: "message", id };
       if (text !== undefined) frame.text = text;
       if (data !== undefined) frame.data = data;
@@ -167,7 +227,8 @@ export function createTestClient<C extends Context>(
           .filter(
             (f): f is ServerMessage & ServerFrame =>
               (f.type === "message" || f.type === "error") &&
-              (f.replyTo === undefined || f.replyTo === id),
+              (f.replyTo === undefined || f.replyTo === id) &&
+              !(f.type === "message" && f.stream !== undefined && f.end === undefined),
           );
       return new Promise<ServerMessage[]>((resolve) => {
         const finish = () => {

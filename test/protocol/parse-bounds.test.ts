@@ -115,7 +115,7 @@ describe("parseClientFrame: errors name the refused message", () => {
     expect(parse('{"type":"launch","id":"z"}')).toEqual({
       ok: false,
       code: "bad_request",
-      message: 'invalid field "type": expected ("hello" | "message" | "ack")',
+      message: 'invalid field "type": expected ("hello" | "message" | "ack" | "cancel")',
       replyTo: "z",
     });
     expect(parse('{"type":"ack","seq":1.5}')).toEqual({

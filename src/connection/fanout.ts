@@ -1,0 +1,183 @@
+/**
+ * Fan-out of what a session's clients must see: outbox entries (seq'd), deltas of streamed
+ * replies and activities (ephemeral), to the session's live peers on this node and, through
+ * the broker, on every other node. Internal.
+ * @module
+ */
+
+import type { Context } from "../core/context.js";
+import { encodeDelta } from "../protocol/encode.js";
+import type { Broker, BrokerListener } from "../storage/broker.js";
+import type { OutboxEntry } from "../storage/ledger.js";
+import { randomId } from "../util/id.js";
+import type { MaybePromise } from "../util/types.js";
+import type { HostConfig, LivePeer } from "./host.js";
+
+/** A broker payload on a session's channel (`s:<session>`), sent by node `n`. */
+interface Payload {
+  /** The sending node. */
+  n?: unknown;
+  /** An outbox entry: its seq and frame. */
+  s?: unknown;
+  f?: unknown;
+  /** An ephemeral frame (an activity). */
+  e?: unknown;
+  /** A delta: stream id, offset, text. */
+  d?: unknown;
+  a?: unknown;
+  t?: unknown;
+}
+
+/** Knows the live peers of each session on this node, and reaches the others' through the broker. */
+export class Fanout {
+  /** Live peers per session id on this node. */
+  private readonly live = new Map<string, Set<LivePeer>>();
+  private readonly subscriptions = new Map<string, BrokerListener>();
+  /** Whether `push` is running, and the session, entry pairs pushed meanwhile (flat). */
+  private pushing = false;
+  private readonly pushQueue: Array<string | OutboxEntry> = [];
+  /**
+   * Identifies this node's own publications, which it already delivered locally. Made on
+   * first use, not at construction: some runtimes (workerd) refuse randomness at import
+   * time, where a bot is usually constructed.
+   */
+  private nodeId: string | undefined;
+
+  constructor(private readonly config: Pick<HostConfig<Context>, "broker" | "ledger" | "logger">) {}
+
+  /** This node's id on the broker. */
+  node(): string {
+    this.nodeId ??= randomId(8);
+    return this.nodeId;
+  }
+
+  private get broker(): Broker | undefined {
+    return this.config.broker;
+  }
+
+  /** Pushes an outbox entry to the session's live peers, here and on other nodes. */
+  entry(session: string, entry: OutboxEntry): MaybePromise<void> {
+    this.push(session, entry);
+    return this.publish(session, { n: this.node(), s: entry.seq, f: entry.frame });
+  }
+
+  /** Sends an ephemeral frame (an activity) to the session's live peers, here and elsewhere. */
+  ephemeral(session: string, frame: string): void {
+    const peers = this.live.get(session);
+    if (peers !== undefined) for (const peer of peers) peer.outlet.ephemeral(frame);
+    void this.publish(session, { n: this.node(), e: frame });
+  }
+
+  /** Sends a delta to the session's live peers on this node. */
+  localDelta(session: string, stream: string, at: number, text: string): void {
+    const peers = this.live.get(session);
+    if (peers === undefined) return;
+    const frame = encodeDelta(stream, at, text);
+    for (const peer of peers) peer.outlet.delta(stream, at, text, frame);
+  }
+
+  /** Sends a delta to the session's live peers on the other nodes. */
+  remoteDelta(session: string, stream: string, at: number, text: string): MaybePromise<void> {
+    return this.publish(session, { n: this.node(), d: stream, a: at, t: text });
+  }
+
+  /** Whether this node has a live peer of `session`. */
+  has(session: string): boolean {
+    return this.live.has(session);
+  }
+
+  private publish(session: string, payload: Payload): MaybePromise<void> {
+    const broker = this.broker;
+    if (broker === undefined) return;
+    return Promise.resolve()
+      .then(() => broker.publish(`s:${session}`, JSON.stringify(payload)))
+      .then(undefined, (error: unknown) => {
+        // Entries are in the outbox: a remote client gets them on its next resume at the latest.
+        this.config.logger.warn?.("broker publish failed", { error });
+      });
+  }
+
+  /**
+   * Pushes an outbox entry to the live peers of a session on this node. Not re-entrant: a
+   * write can synchronously make a client send a frame that is handled at once and pushes a
+   * later entry; that one waits until every peer has this one, or a peer that had not got
+   * this one yet would skip it as older than what it already sent.
+   */
+  push(session: string, entry: OutboxEntry): void {
+    const queued = this.pushQueue;
+    if (this.pushing) {
+      queued.push(session, entry);
+      return;
+    }
+    this.pushing = true;
+    try {
+      this.pushNow(session, entry);
+      for (let i = 0; i < queued.length; i += 2) {
+        this.pushNow(queued[i] as string, queued[i + 1] as OutboxEntry);
+      }
+    } finally {
+      queued.length = 0;
+      this.pushing = false;
+    }
+  }
+
+  private pushNow(session: string, entry: OutboxEntry): void {
+    const peers = this.live.get(session);
+    if (peers === undefined) return;
+    for (const peer of peers) peer.outlet.push(entry);
+  }
+
+  /**
+   * Registers a peer as live for a session (before its welcome, so nothing slips by).
+   * With a broker, resolves once this node is subscribed to the session's channel.
+   */
+  async attach(session: string, peer: LivePeer): Promise<void> {
+    let peers = this.live.get(session);
+    if (peers === undefined) {
+      peers = new Set<LivePeer>();
+      this.live.set(session, peers);
+      this.config.ledger.pin?.(session);
+    }
+    peers.add(peer);
+    const broker = this.broker;
+    if (broker === undefined || this.subscriptions.has(session)) return;
+    const listener: BrokerListener = (payload) => this.fromBroker(session, payload);
+    this.subscriptions.set(session, listener);
+    await broker.subscribe(`s:${session}`, listener);
+  }
+
+  /** Removes a peer from a session's live set. */
+  detach(session: string, peer: LivePeer): void {
+    const peers = this.live.get(session);
+    if (peers === undefined) return;
+    peers.delete(peer);
+    if (peers.size > 0) return;
+    this.live.delete(session);
+    this.config.ledger.unpin?.(session);
+    const listener = this.subscriptions.get(session);
+    const broker = this.broker;
+    if (listener === undefined || broker === undefined) return;
+    this.subscriptions.delete(session);
+    Promise.resolve(broker.unsubscribe(`s:${session}`, listener)).catch((error: unknown) =>
+      this.config.logger.warn?.("broker unsubscribe failed", { error }),
+    );
+  }
+
+  private fromBroker(session: string, raw: string): void {
+    let p: Payload;
+    try {
+      p = JSON.parse(raw) as Payload;
+    } catch {
+      return;
+    }
+    if (p === null || typeof p !== "object" || p.n === this.node()) return;
+    if (typeof p.s === "number" && typeof p.f === "string") {
+      this.push(session, { seq: p.s, frame: p.f });
+    } else if (typeof p.e === "string") {
+      const peers = this.live.get(session);
+      if (peers !== undefined) for (const peer of peers) peer.outlet.ephemeral(p.e);
+    } else if (typeof p.d === "string" && typeof p.a === "number" && typeof p.t === "string") {
+      this.localDelta(session, p.d, p.a, p.t);
+    }
+  }
+}

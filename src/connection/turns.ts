@@ -1,0 +1,130 @@
+/**
+ * The turns running on this node, so a stopping bot can abort them and a client's `cancel`
+ * reaches the one handling its message — here, or through the broker on another node. A
+ * cancel that arrives before its message's turn starts (the message is still queued, or on
+ * its way to another node) is remembered for a while and applied when the turn starts.
+ * Internal.
+ * @module
+ */
+import type { Context } from "../core/context.js";
+import { TurnCancelledError, type TurnControl } from "../core/turn-control.js";
+import type { BrokerListener } from "../storage/broker.js";
+import type { HostConfig } from "./host.js";
+
+/** Cancels remembered for turns that had not started yet: at most this many… */
+const REMEMBERED = 1000;
+/** …for this long. */
+const REMEMBER_MS = 60_000;
+/** The broker channel cancels travel on. */
+const CHANNEL = "cancel";
+
+type TurnsConfig = Pick<HostConfig<Context>, "broker" | "logger"> & {
+  /** After a cancel, how long a handler may ignore its signal before it is abandoned. */
+  cancelGraceMs: number;
+  /** This node's id on the broker. */
+  node: () => string;
+};
+
+/** The running turns of this node. */
+export class Turns {
+  /** Every asynchronous turn running now. */
+  private readonly all = new Set<TurnControl>();
+  /** The running turns of client messages, by session and message id. */
+  private readonly byMessage = new Map<string, TurnControl>();
+  /** Cancels that found no turn yet, with when they lapse. */
+  private readonly early = new Map<string, number>();
+  private listener: BrokerListener | undefined;
+
+  constructor(private readonly config: TurnsConfig) {}
+
+  /** Registers a running turn; `message` (session and id) when it handles a client message. */
+  add(control: TurnControl, session: string, id: string | undefined): void {
+    this.all.add(control);
+    if (id === undefined) return;
+    const key = `${session}\n${id}`;
+    this.byMessage.set(key, control);
+    if (this.early.size > 0 && this.early.delete(key)) this.cancelTurn(control);
+  }
+
+  /** Unregisters a turn that ended. */
+  delete(control: TurnControl, session: string, id: string | undefined): void {
+    this.all.delete(control);
+    if (id === undefined) return;
+    const key = `${session}\n${id}`;
+    if (this.byMessage.get(key) === control) this.byMessage.delete(key);
+  }
+
+  /** The turns running now. */
+  [Symbol.iterator](): IterableIterator<TurnControl> {
+    return this.all.values();
+  }
+
+  /**
+   * A client cancelled message `id` of `session`: aborts its turn if it runs here, else
+   * remembers the cancel and passes it to the other nodes. Returns whether it ran here.
+   */
+  cancel(session: string, id: string, fromBroker = false): boolean {
+    const key = `${session}\n${id}`;
+    const control = this.byMessage.get(key);
+    if (control !== undefined) {
+      this.cancelTurn(control);
+      return true;
+    }
+    this.remember(key);
+    const broker = this.config.broker;
+    if (!fromBroker && broker !== undefined) {
+      const payload = JSON.stringify({ n: this.config.node(), s: session, i: id });
+      Promise.resolve()
+        .then(() => broker.publish(CHANNEL, payload))
+        .catch((error: unknown) => this.config.logger.warn?.("broker publish failed", { error }));
+    }
+    return false;
+  }
+
+  private cancelTurn(control: TurnControl): void {
+    if (control.signal.aborted) return;
+    const reason = new TurnCancelledError();
+    control.abort(reason);
+    // A handler that ignores its signal is let go of after a grace period, so the
+    // session's next message does not wait for it.
+    const timer = setTimeout(() => control.abandon(reason), this.config.cancelGraceMs);
+    (timer as { unref?: () => void }).unref?.();
+    control.onEnd(() => clearTimeout(timer));
+  }
+
+  private remember(key: string): void {
+    const now = Date.now();
+    for (const [old, lapses] of this.early) {
+      if (lapses > now && this.early.size < REMEMBERED) break;
+      this.early.delete(old);
+    }
+    this.early.set(key, now + REMEMBER_MS);
+  }
+
+  /** Listens for cancels from other nodes (with a broker). */
+  async listen(): Promise<void> {
+    const broker = this.config.broker;
+    if (broker === undefined || this.listener !== undefined) return;
+    this.listener = (raw) => this.fromBroker(raw);
+    await broker.subscribe(CHANNEL, this.listener);
+  }
+
+  /** Stops listening (the bot stopped). */
+  async unlisten(): Promise<void> {
+    const { broker } = this.config;
+    const listener = this.listener;
+    this.listener = undefined;
+    if (broker !== undefined && listener !== undefined) await broker.unsubscribe(CHANNEL, listener);
+  }
+
+  private fromBroker(raw: string): void {
+    let p: { n?: unknown; s?: unknown; i?: unknown };
+    try {
+      p = JSON.parse(raw) as typeof p;
+    } catch {
+      return;
+    }
+    if (p === null || typeof p !== "object" || p.n === this.config.node()) return;
+    if (typeof p.s === "string" && typeof p.i === "string") this.cancel(p.s, p.i, true);
+  }
+}
