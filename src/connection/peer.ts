@@ -41,6 +41,8 @@ export class Peer<C extends Context>
   readonly outlet = new Outlet((frame) => this.write(frame));
   /** Made on first ack. */
   private acks: AckCoalescer<C> | undefined;
+  /** Cancels that arrived before the session was known. */
+  private cancels: string[] | undefined;
   /** The session this peer attached to before its handshake finished (a resume attempt). */
   private resuming: string | undefined;
   private helloTimer: ReturnType<typeof setTimeout> | undefined;
@@ -87,7 +89,10 @@ export class Peer<C extends Context>
         // that is not running (finished, unknown, another session's) changes nothing.
         const refusal = this.checkFlood();
         if (refusal !== undefined) return this.refuse(frame.id, refusal);
-        if (this.session !== undefined) this.host.turns.cancel(this.session, frame.id);
+        if (this.session !== undefined) return void this.host.turns.cancel(this.session, frame.id);
+        // Before the welcome: applied once the session is known (a few at most).
+        this.cancels ??= [];
+        if (this.cancels.length < 16) this.cancels.push(frame.id);
         return;
       }
       case "message": {
@@ -226,6 +231,8 @@ export class Peer<C extends Context>
     if (this.isClosed()) return;
     this.session = opened.session;
     this.resumed = opened.resumed;
+    for (const id of this.cancels ?? []) this.host.turns.cancel(opened.session, id);
+    this.cancels = undefined;
     await this.host.attach(opened.session, this);
     if (this.isClosed()) return this.host.detach(opened.session, this);
     clearTimeout(this.helloTimer);

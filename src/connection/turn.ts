@@ -61,6 +61,7 @@ export function runTurn<C extends Context>(
     services: host.config.services,
     sink,
   }) as C;
+  if (host.turns.cancelledEarly(inbound.session, replyTo)) host.turns.cancelNow(ctx.control);
   const chain = run(host.handler, ctx);
   if (isPending(chain)) return guarded(host, peer, ctx, chain as Promise<unknown>, inbound, sink);
   sink.finish();

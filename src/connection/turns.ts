@@ -37,13 +37,24 @@ export class Turns {
 
   constructor(private readonly config: TurnsConfig) {}
 
-  /** Registers a running turn; `message` (session and id) when it handles a client message. */
+  /**
+   * Whether message `id` of `session` was cancelled before its turn started (and forgets
+   * that cancel). Checked before the chain runs, so the handler starts with its signal aborted.
+   */
+  cancelledEarly(session: string, id: string | undefined): boolean {
+    return this.early.size > 0 && id !== undefined && this.early.delete(`${session}\n${id}`);
+  }
+
+  /** Registers a running turn; `id` when it handles a client message. */
   add(control: TurnControl, session: string, id: string | undefined): void {
     this.all.add(control);
     if (id === undefined) return;
-    const key = `${session}\n${id}`;
-    this.byMessage.set(key, control);
-    if (this.early.size > 0 && this.early.delete(key)) this.cancelTurn(control);
+    this.byMessage.set(`${session}\n${id}`, control);
+  }
+
+  /** Cancels a turn whose message was cancelled before it started. */
+  cancelNow(control: TurnControl): void {
+    this.cancelTurn(control);
   }
 
   /** Unregisters a turn that ended. */
