@@ -70,8 +70,9 @@ export class TurnControl {
 
   /** Runs `hook` once the turn ended (at once if it has). */
   onEnd(hook: () => void): void {
-    if (this.ended) hook();
-    else (this.endHooks ??= []).push(hook);
+    if (this.ended) return hook();
+    this.endHooks ??= [];
+    this.endHooks.push(hook);
   }
 
   /** The turn ended: runs the hooks given to {@link TurnControl.onEnd}. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Bot, type Context, TurnCancelledError } from "../../src/index.js";
 import { createTestClient } from "../../src/testing/index.js";
 import { until } from "../helpers/until.js";
-import { reassemble, slowTokens, streamMessages, tokens } from "./helpers.js";
+import { reassemble, slowTokens, tokens } from "./helpers.js";
 
 let bot: Bot;
 afterEach(async () => {
