@@ -14,7 +14,7 @@ const config = {
   // TypeDoc's defaults, plus what the guides' code blocks use.
   highlightLanguages: [
     ...["bash", "console", "css", "html", "javascript", "json", "jsonc", "json5", "yaml"],
-    ...["tsx", "typescript", "nginx"],
+    ...["tsx", "typescript", "nginx", "mermaid"],
   ],
   ignoredHighlightLanguages: ["caddyfile"], // not in Shiki: shown as plain text
   tsconfig: "tsconfig.json",

@@ -16,7 +16,12 @@ export interface ReadableStreamLike<T> {
   /** Locks the stream to a reader, which botwire reads until the end or cancels. */
   getReader(): {
     /** The next chunk, or `done` at the end (rejects when the stream errored). */
-    read(): PromiseLike<{ readonly done: boolean; readonly value?: T | undefined }>;
+    read(): PromiseLike<{
+      /** Whether the stream ended. */
+      readonly done: boolean;
+      /** The chunk (absent at the end). */
+      readonly value?: T | undefined;
+    }>;
     /** Cancels the stream: its producer is told to stop. */
     cancel(reason?: unknown): PromiseLike<void>;
     /** Unlocks the stream. */
@@ -40,7 +45,10 @@ export type StreamSource =
   | AsyncIterable<string>
   | Iterable<string>
   | ReadableStreamLike<string | Uint8Array>
-  | { readonly textStream: AsyncIterable<string> | ReadableStreamLike<string> };
+  | {
+      /** The text chunks (as in the AI SDK's `streamText()` result). */
+      readonly textStream: AsyncIterable<string> | ReadableStreamLike<string>;
+    };
 
 /** One step of an underlying source, before its chunk is checked. */
 type Step = { readonly done?: boolean | undefined; readonly value?: unknown };

@@ -39,7 +39,12 @@ export interface ActivityOptions {
 }
 
 /** A message of this session, for `ctx.edit` / `ctx.retract`: its seq, or an object with it. */
-export type MessageRef = number | { readonly seq: number };
+export type MessageRef =
+  | number
+  | {
+      /** The message's seq. */
+      readonly seq: number;
+    };
 
 /** How a bot streams replies and shows activity (`new Bot({ streaming })`). */
 export interface StreamingOptions {
