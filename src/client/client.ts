@@ -8,17 +8,10 @@ import { EventEmitter } from "eventemitter3";
 import { FATAL_CLOSE_CODES } from "../protocol/codes.js";
 import { Acker } from "./acks.js";
 import { type Deferred, deferred } from "./deferred.js";
-import {
-  ConnectionClosedError,
-  NoReplyError,
-  ProtocolError,
-  QueueFullError,
-  RequestTimeoutError,
-  ServerError,
-} from "./errors.js";
-import type { BotClientEvents, ClientState, RequestOptions } from "./events.js";
-import { type BotMessage, encodeHello, encodeMessage, type IncomingFrame } from "./frames.js";
-import { messageIds } from "./ids.js";
+import { ConnectionClosedError, ProtocolError, ServerError } from "./errors.js";
+import type { BotClientEvents, ClientState, ReplyStream, RequestOptions } from "./events.js";
+import { type ActivityEvent, type BotMessage, encodeHello, type IncomingFrame } from "./frames.js";
+import { Inbox } from "./inbox.js";
 import { Link } from "./link.js";
 import {
   type BotClientOptions,
@@ -27,8 +20,8 @@ import {
   type ResolvedOptions,
   resolveOptions,
 } from "./options.js";
-import { Pacer } from "./pacer.js";
-import { Pending } from "./pending.js";
+import { Outbox } from "./outbox.js";
+import { replyStream } from "./reply-stream.js";
 
 /**
  * A resilient client for a botwire server, in Node and in browsers.
@@ -44,10 +37,9 @@ import { Pending } from "./pending.js";
  */
 export class BotClient extends EventEmitter<BotClientEvents> {
   private readonly options: ResolvedOptions;
-  private readonly nextId = messageIds();
-  private readonly pending: Pending;
+  private readonly outbox: Outbox;
   private readonly acker: Acker;
-  private readonly pacer = new Pacer(() => this.flush());
+  private readonly inbox: Inbox;
   /** The current connection attempt or connection; `undefined` between attempts. */
   private link: Link | undefined;
   private current: ClientState = "idle";
@@ -73,8 +65,11 @@ export class BotClient extends EventEmitter<BotClientEvents> {
       );
     }
     this.options = resolveOptions(options);
-    this.pending = new Pending(this.options.maxQueue);
-    this.acker = new Acker(this.options, (frame) => this.write(frame));
+    const write = (frame: string) => this.link?.write(frame) ?? false;
+    this.outbox = new Outbox(this.options, write, () => this.current === "open");
+    this.acker = new Acker(this.options, write);
+    const { pending, pacer } = this.outbox;
+    this.inbox = new Inbox(this, this.acker, pending, pacer);
   }
 
   /** The lifecycle state. */
@@ -94,7 +89,17 @@ export class BotClient extends EventEmitter<BotClientEvents> {
 
   /** Messages sent or queued and not yet confirmed by the server. */
   get unconfirmed(): number {
-    return this.pending.size;
+    return this.outbox.pending.size;
+  }
+
+  /** What the bot is doing now (`typing`, …), if anything; see the `activity` event. */
+  get activity(): ActivityEvent | undefined {
+    return this.inbox.activity.current;
+  }
+
+  /** What the server supports beyond plain messages (`welcome.features`; empty for older servers). */
+  get features(): readonly string[] {
+    return this.outbox.features;
   }
 
   /**
@@ -114,40 +119,59 @@ export class BotClient extends EventEmitter<BotClientEvents> {
 
   /**
    * Sends a message and returns its id. Offline, it is queued and sent on (re)connect; it is
-   * re-sent after every reconnect until a reply or receipt confirms it (the server handles
-   * an id once). Throws `QueueFullError` when `maxQueue` messages are unconfirmed.
+   * re-sent after every reconnect until a reply (for a streamed reply: its final message) or
+   * a receipt confirms it (the server handles an id once). Throws `QueueFullError` when `maxQueue` messages are unconfirmed.
    * @param text - the message text
    * @param data - an optional JSON-serialisable payload
    */
   send(text: string, data?: unknown): string {
-    if (typeof text !== "string") throw new TypeError("send(text, data?): text must be a string");
-    if (this.pending.full) throw new QueueFullError(this.options.maxQueue);
-    const id = this.nextId();
-    const encoded = encodeMessage(id, text, data, this.options.maxFrameBytes);
-    this.pending.add(id, encoded);
-    this.pending.markWaiting(id);
-    this.flush();
-    return id;
+    return this.outbox.send(text, data);
   }
 
   /**
-   * Sends a message and resolves with the first bot message that replies to it. Rejects
-   * with `RequestTimeoutError`, `ServerError` (an error frame about it), `NoReplyError`
-   * (handled without a reply) or `ConnectionClosedError`.
+   * Sends a message and resolves with the bot message that replies to it (for a streamed
+   * reply, its final message). Rejects with `RequestTimeoutError`, `ServerError` (an error
+   * frame about it), `NoReplyError` (handled without a reply), `CancelledError` or
+   * `ConnectionClosedError`.
    * @param text - the message text
    * @param data - an optional JSON-serialisable payload
    * @param options - `timeoutMs` for this request
    */
   request(text: string, data?: unknown, options: RequestOptions = {}): Promise<BotMessage> {
-    const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs;
-    if (!(timeoutMs > 0)) return Promise.reject(new RangeError("request(): timeoutMs must be > 0"));
-    let id: string;
     try {
-      id = this.send(text, data);
+      return this.outbox.ask(text, data, options)[1];
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.pending.wait(id, timeoutMs, () => new RequestTimeoutError(id, timeoutMs));
+  }
+
+  /**
+   * Sends a message and follows its reply as it is streamed: iterate the result for the
+   * growing text, await its `final` for the final message. Throws as `send()` does.
+   * @example
+   * ```ts
+   * const reply = client.stream("tell me a story");
+   * for await (const text of reply) render(text); // all text so far, each time
+   * const { end } = await reply.final;
+   * ```
+   * @param text - the message text
+   * @param data - an optional JSON-serialisable payload
+   * @param options - `timeoutMs`, as for `request()`
+   */
+  stream(text: string, data?: unknown, options: RequestOptions = {}): ReplyStream {
+    const [id, final] = this.outbox.ask(text, data, options);
+    return replyStream(id, final, this.inbox.watchers, () => this.cancel(id));
+  }
+
+  /**
+   * Asks the bot to stop handling message `id` (a streamed reply then ends with
+   * `end: "cancelled"` and the text so far). A message still queued (never sent) is dropped
+   * and its `request()` rejects with `CancelledError`; one sent before a lost connection is
+   * cancelled after the next welcome. Unknown or confirmed ids are ignored.
+   * @param id - the id `send()` returned
+   */
+  cancel(id: string): void {
+    this.outbox.cancel(id);
   }
 
   /**
@@ -190,40 +214,8 @@ export class BotClient extends EventEmitter<BotClientEvents> {
       this.emit("error", new ProtocolError("ignored a malformed server frame"));
       return;
     }
-    if (frame.type === "welcome") return this.welcomed(frame);
-    if (frame.type === "error") {
-      const error = new ServerError(frame.code, frame.message, frame.replyTo, frame.retryAfterMs);
-      if (frame.code === "rate_limited" && frame.replyTo !== undefined) {
-        // Refused before it was handled: send nothing until the wait is over, then it and the rest.
-        this.pending.markWaiting(frame.replyTo);
-        this.pacer.hold(frame.retryAfterMs);
-        this.emit("error", error);
-        return;
-      }
-      // A request waiting for this id takes the error; otherwise it goes to listeners.
-      if (frame.replyTo === undefined || !this.confirm(frame.replyTo, error)) {
-        this.emit("error", error);
-      }
-      return;
-    }
-    // Messages and receipts count only after the welcome: a compliant server sends it first.
-    if (this.current !== "open") return;
-    if (frame.type === "message") {
-      const message = frame.message;
-      if (!this.acker.receive(message.seq)) return; // a duplicate around a reconnect
-      if (message.replyTo !== undefined) this.confirm(message.replyTo, message);
-      this.emit("message", message);
-    } else {
-      this.confirm(frame.id, new NoReplyError(frame.id));
-    }
-  }
-
-  /** The server is done with message `id`: forget it, settle its request, tell listeners. */
-  private confirm(id: string, outcome: BotMessage | Error): boolean {
-    const known = this.pending.confirm(id);
-    const taken = this.pending.settle(id, outcome);
-    if (known) this.emit("confirmed", id);
-    return taken;
+    if (frame.type === "welcome") this.welcomed(frame);
+    else this.inbox.receive(frame, this.current === "open");
   }
 
   private welcomed(frame: Extract<IncomingFrame, { type: "welcome" }>): void {
@@ -231,12 +223,14 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.link?.welcomed();
     const hadSession = this.sessionId !== undefined;
     this.acker.welcomed(frame.resumed);
+    if (!frame.resumed) this.inbox.streams.clear();
+    this.outbox.features = frame.features;
     this.sessionId = frame.session;
     this.attempt = 0;
     this.current = "open";
     // Oldest first; the server handles each id once, so repeats are harmless.
-    this.pending.markAllWaiting();
-    this.flush();
+    this.outbox.pending.markAllWaiting();
+    this.outbox.flush();
     this.acker.flush();
     this.emit("open", {
       session: frame.session,
@@ -267,33 +261,24 @@ export class BotClient extends EventEmitter<BotClientEvents> {
 
   /** After a 1009 close, gives up the largest unconfirmed message: re-sending it would loop. */
   private dropOversized(): void {
-    const id = this.pending.largest();
+    const id = this.outbox.pending.largest();
     if (id === undefined) return;
     const error = new ServerError("too_large", "message larger than the server accepts", id);
-    if (!this.confirm(id, error)) this.emit("error", error);
+    if (!this.inbox.confirm(id, error)) this.emit("error", error);
   }
 
   /** Stops for good: no socket, no timers, waiters rejected. */
   private stop(error: ConnectionClosedError): void {
     clearTimeout(this.timer);
     this.acker.cancel();
-    this.pacer.cancel();
+    this.outbox.pacer.cancel();
+    this.inbox.activity.reset();
     void this.link?.drop();
     this.link = undefined;
     this.current = "closed";
-    this.pending.rejectAll(error);
+    this.outbox.pending.rejectAll(error);
     this.opening?.reject(error);
     this.opening = undefined;
     this.emit("close", { code: error.code, reason: error.reason, willReconnect: false });
-  }
-
-  /** Writes the messages waiting to be sent, oldest first, unless offline or held. */
-  private flush(): void {
-    if (this.current !== "open" || this.pacer.held) return;
-    for (const frame of this.pending.takeWaiting()) this.write(frame);
-  }
-
-  private write(frame: string): boolean {
-    return this.link?.write(frame) ?? false;
   }
 }

@@ -99,3 +99,13 @@ export class ProtocolError extends BotClientError {
   /** Always `"ProtocolError"`. */
   override name = "ProtocolError";
 }
+
+/** `cancel()` of a message that was never sent: it was dropped from the queue. */
+export class CancelledError extends BotClientError {
+  /** Always `"CancelledError"`. */
+  override name = "CancelledError";
+  /** @param id - the message id that was cancelled */
+  constructor(readonly id: string) {
+    super(`message ${id} was cancelled before it was sent`);
+  }
+}

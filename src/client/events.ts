@@ -2,7 +2,7 @@
  * The events of a `BotClient`, their payloads, and the client's lifecycle states.
  * @module
  */
-import type { BotMessage } from "./frames.js";
+import type { ActivityEvent, BotMessage, EditEvent, RetractEvent } from "./frames.js";
 
 /** Where the client is in its lifecycle. */
 export type ClientState = "idle" | "connecting" | "open" | "reconnecting" | "closed";
@@ -35,12 +35,51 @@ export interface ReconnectingEvent {
   delayMs: number;
 }
 
+/** Payload of the `stream` event: a streamed reply opened. */
+export interface StreamEvent {
+  /** The stream id; its deltas and its final message carry it. */
+  stream: string;
+  /** The client message it answers (unknown when tracking began with a resume snapshot). */
+  replyTo?: string;
+  /** The text so far (`""` on an opening message). */
+  text: string;
+}
+
+/** Payload of the `delta` event: a streamed reply grew. */
+export interface DeltaEvent {
+  /** The stream id. */
+  stream: string;
+  /** The client message it answers, when known. */
+  replyTo?: string;
+  /** All the text so far. */
+  text: string;
+  /** The new piece at its end (what `text` gained with this frame). */
+  delta: string;
+}
+
 /** The events of a `BotClient` and their listener signatures. */
 export interface BotClientEvents {
   /** A connection was welcomed (first connect and every successful reconnect). */
   open: (event: OpenEvent) => void;
-  /** A bot message arrived (each `seq` once, in order). */
+  /**
+   * A bot message arrived (each `seq` once, in order), including the final message of a
+   * streamed reply (with `stream` and `end`). Stream openings, edits and retractions come
+   * as `stream`, `edit` and `retract` instead.
+   */
   message: (message: BotMessage) => void;
+  /** A streamed reply opened (its deltas follow as `delta`, its final as `message`). */
+  stream: (event: StreamEvent) => void;
+  /** A streamed reply grew: `text` is all of it so far. Repeats are never reported. */
+  delta: (event: DeltaEvent) => void;
+  /**
+   * The bot's activity changed (also see `BotClient.activity`). When the shown activity
+   * ends here (its final reply came, or its `ttlMs` passed), this fires with `kind: "idle"`.
+   */
+  activity: (event: ActivityEvent) => void;
+  /** An earlier message of the session was replaced (seq'd: each once, in order). */
+  edit: (event: EditEvent) => void;
+  /** An earlier message of the session was withdrawn (seq'd: each once, in order). */
+  retract: (event: RetractEvent) => void;
   /**
    * The server is done with a message this client sent (a reply, a receipt or an error
    * frame about it arrived); it will not be re-sent. Useful for "delivered" ticks.
@@ -54,8 +93,30 @@ export interface BotClientEvents {
   error: (error: Error) => void;
 }
 
-/** Options of `BotClient.request`. */
+/** Options of `BotClient.request` and `BotClient.stream`. */
 export interface RequestOptions {
-  /** How long to wait for the reply. @default the client's `requestTimeoutMs` (30000) */
+  /**
+   * How long to wait for the reply. For a streamed reply the wait starts over with its
+   * opening and each delta: it bounds silence, not the length of the answer.
+   * @default the client's `requestTimeoutMs` (30000)
+   */
   timeoutMs?: number;
+}
+
+/**
+ * What `BotClient.stream()` returns: an async iterable of the reply's growing text (all of
+ * it so far each time; a slow loop skips intermediate states; the final text comes last).
+ * Iteration throws what `final` rejects with. Leaving the loop early does not stop the bot:
+ * call `cancel()` for that.
+ */
+export interface ReplyStream extends AsyncIterable<string> {
+  /** The id of the message sent. */
+  readonly id: string;
+  /**
+   * The final message of the streamed reply, or the reply itself when the bot did not
+   * stream. Rejects like `request()`.
+   */
+  readonly final: Promise<BotMessage>;
+  /** Asks the bot to stop (see `BotClient.cancel`). */
+  cancel(): void;
 }

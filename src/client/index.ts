@@ -15,12 +15,19 @@
  * client.on("reconnecting", ({ attempt, delayMs }) => console.log("retry", attempt, delayMs));
  * await client.connect();
  * const reply = await client.request("/start");
+ *
+ * // A streamed reply (e.g. from a language model): the growing text, then the final message.
+ * const answer = client.stream("explain WebSockets");
+ * for await (const text of answer) render(text);
  * ```
  * @module botwire/client
  */
+
+export type { StreamEnd } from "../protocol/frames.js";
 export { BotClient } from "./client.js";
 export {
   BotClientError,
+  CancelledError,
   ConnectionClosedError,
   NoReplyError,
   ProtocolError,
@@ -32,10 +39,13 @@ export type {
   BotClientEvents,
   ClientState,
   CloseEvent,
+  DeltaEvent,
   OpenEvent,
   ReconnectingEvent,
+  ReplyStream,
   RequestOptions,
+  StreamEvent,
 } from "./events.js";
-export type { BotMessage } from "./frames.js";
+export type { ActivityEvent, BotMessage, EditEvent, RetractEvent } from "./frames.js";
 export type { BotClientOptions, ReconnectOptions } from "./options.js";
 export type { WebSocketConstructor, WebSocketLike } from "./socket.js";
