@@ -46,12 +46,17 @@ export async function runStream<C extends Context>(
   const { streams, streaming } = host;
   // The message is being handled again: a stream an earlier run left open (its node died)
   // is closed first, so the client sees one final per stream.
-  if (replyTo !== undefined && streams.shared) await closeOrphans(host, session, replyTo);
   const stream: OpenStream = { id: randomId(9), session, replyTo, text: "" };
-  // The opening message is not recorded with the claim: if this node dies before the final,
-  // the message is not "answered", and the client's re-send runs it again on another node.
-  await host.deliver(session, (seq) => encodeStreamOpen(seq, stream.id, replyTo));
-  await streams.open(stream);
+  try {
+    if (replyTo !== undefined && streams.shared) await closeOrphans(host, session, replyTo);
+    // The opening message is not recorded with the claim: if this node dies before the
+    // final, the message is not "answered", and the client's re-send runs it again elsewhere.
+    await host.deliver(session, (seq) => encodeStreamOpen(seq, stream.id, replyTo));
+    await streams.open(stream);
+  } catch (error) {
+    stopQuietly(iterator); // nothing was streamed: the producer must not run on for nothing
+    throw error;
+  }
   const deltas = new Coalescer(host, stream);
   const signal = control.signal;
   const aborted = new Promise<typeof ABORTED>((resolve) => {

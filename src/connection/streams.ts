@@ -73,11 +73,16 @@ export class Streams {
     }
     streams.set(stream.id, stream);
     if (!this.shared) return;
-    await this.write(stream, stream.text);
-    await this.updateIndex(stream.session, (index) => {
-      index[stream.id] = stream.replyTo ?? "";
-      return true;
-    });
+    try {
+      await this.write(stream, stream.text);
+      await this.updateIndex(stream.session, (index) => {
+        index[stream.id] = stream.replyTo ?? "";
+        return true;
+      });
+    } catch (error) {
+      // The stream still goes on here; a client resuming elsewhere gets its final only.
+      this.config.logger.warn?.("open stream not shared: the store failed", { error });
+    }
   }
 
   /** Writes a stream's text so far to the store (shared streams only). */
@@ -94,8 +99,13 @@ export class Streams {
     streams?.delete(stream.id);
     if (streams?.size === 0) this.local.delete(stream.session);
     if (!this.shared) return;
-    await this.updateIndex(stream.session, (index) => delete index[stream.id]);
-    await this.config.store.delete(streamKey(stream.session, stream.id));
+    try {
+      await this.updateIndex(stream.session, (index) => delete index[stream.id]);
+      await this.config.store.delete(streamKey(stream.session, stream.id));
+    } catch (error) {
+      // The final message must go out all the same; the record expires with the session.
+      this.config.logger.warn?.("closed stream not unshared: the store failed", { error });
+    }
   }
 
   /** The open streams of a session with their text so far, for a resuming client. */
