@@ -38,7 +38,10 @@ export class Peer<C extends Context>
   /** Whether this connection resumed an earlier session. */
   resumed = false;
   /** What is written to this connection (entries once and in order, deltas, activities). */
-  readonly outlet = new Outlet((frame) => this.write(frame));
+  readonly outlet = new Outlet(
+    (frame) => this.write(frame),
+    () => this.close(CloseCode.TryAgainLater, "out of sync"),
+  );
   /** Made on first ack. */
   private acks: AckCoalescer<C> | undefined;
   /** Cancels that arrived before the session was known. */
@@ -241,7 +244,7 @@ export class Peer<C extends Context>
     if (this.isClosed()) return;
     this.write(encodeWelcome(opened.session, opened.resumed, opened.seq, opened.gap));
     const lastSeq = opened.resumed ? Math.min(hello?.lastSeq ?? 0, opened.seq) : 0;
-    this.outlet.open(lastSeq, opened.replay, snapshots);
+    this.outlet.open(lastSeq, opened.seq, opened.replay, snapshots);
     this.state = "ready";
     this.host.emit("connect", {
       connectionId: this.connection.id,
