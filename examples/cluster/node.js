@@ -6,7 +6,7 @@
 // Env: PORT (default 0 = any), REDIS_URL (default redis://127.0.0.1:6379), PREFIX (key
 // prefix, default "botwire-cluster:"), NODE_NAME (default "node-<port>"), CLAIM_LEASE_MS.
 import { Bot } from "botwire";
-import { RedisBroker, RedisLedger } from "botwire/redis";
+import { RedisBroker, RedisStore } from "botwire/redis";
 import { serve } from "botwire/ws";
 import { Redis } from "ioredis";
 
@@ -15,7 +15,9 @@ const prefix = process.env.PREFIX ?? "botwire-cluster:";
 const claimLeaseMs = Number(process.env.CLAIM_LEASE_MS ?? 10_000);
 
 const bot = new Bot({
-  ledger: new RedisLedger(redis, { prefix, claimLeaseMs }),
+  // One store for all nodes: sessions, open streamed replies, and (as a RedisLedger under
+  // the same prefix) protocol state.
+  store: new RedisStore(redis, { prefix, claimLeaseMs }),
   broker: new RedisBroker(redis, redis.duplicate(), { prefix }),
   // A benchmark-free demo: allow fast test streams.
   limits: { messagesPerSecond: 1000, burst: 1000 },

@@ -82,6 +82,11 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     logViolations(this.events, this.logger);
     if (options.store !== undefined) assertStore(options.store, "new Bot(options): options.store");
     this.store = options.store ?? new MemoryStore();
+    if (options.broker !== undefined && this.store.local === true) {
+      this.logger.warn?.(
+        "new Bot({ broker }): the store is in this process only, so open streamed replies (and sessions) are not shared with other nodes; pass a shared store such as RedisStore",
+      );
+    }
     const intents = intentSetup(options.recognizer, options.intentThreshold, "new Bot(options)");
     this.errorHandler = (error) => logBotError(this.logger, error);
     this.hub = new Hub<C>({

@@ -12,11 +12,12 @@
  * ```ts
  * import { Redis } from "ioredis";
  * import { Bot } from "botwire";
- * import { RedisBroker, RedisLedger } from "botwire/redis";
+ * import { RedisBroker, RedisStore } from "botwire/redis";
  *
  * // Fail at once while disconnected; every operation also has a 2 s deadline (commandTimeoutMs).
  * const redis = new Redis({ enableOfflineQueue: false, maxRetriesPerRequest: 1 });
- * const bot = new Bot({ ledger: new RedisLedger(redis), broker: new RedisBroker(redis, redis.duplicate()) });
+ * // The store also keeps protocol state (a RedisLedger) and open streamed replies.
+ * const bot = new Bot({ store: new RedisStore(redis), broker: new RedisBroker(redis, redis.duplicate()) });
  * ```
  * @module botwire/redis
  */
