@@ -31,15 +31,8 @@ export type { Logger } from "./core/logger.js";
 
 // Context and routing
 export type { Middleware, MiddlewareFn, MiddlewareObj, NextFunction } from "./core/compose.js";
-export {
-  type CommandContext,
-  type CommandMatch,
-  Context,
-  type HearsContext,
-  type IntentContext,
-  type IntentMatch,
-  type Reply,
-} from "./core/context.js";
+export { type CommandMatch, Context, type IntentMatch, type Reply } from "./core/context.js";
+export type { CommandContext, HearsContext, IntentContext } from "./core/narrowed.js";
 export type { ReadableStreamLike, StreamSource } from "./core/stream-source.js";
 export type {
   ActivityOptions,

@@ -11,14 +11,9 @@ import {
   type MiddlewareObj,
   type Predicate,
 } from "../core/compose.js";
-import type {
-  CommandContext,
-  Context,
-  HearsContext,
-  IntentContext,
-  UpdateKind,
-} from "../core/context.js";
+import type { Context, UpdateKind } from "../core/context.js";
 import { type HandshakeHook, handshakeOf } from "../core/handshake.js";
+import type { CommandContext, HearsContext, IntentContext } from "../core/narrowed.js";
 import { defineDialog } from "../dialog/define.js";
 import { dialogRouter } from "../dialog/router.js";
 import type { DialogDefinition, DialogFlavor, DialogOptions, DialogStep } from "../dialog/types.js";

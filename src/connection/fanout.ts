@@ -5,13 +5,25 @@
  * @module
  */
 
-import type { Context } from "../core/context.js";
+import type { Logger } from "../core/logger.js";
 import { encodeDelta } from "../protocol/encode.js";
 import type { Broker, BrokerListener } from "../storage/broker.js";
-import type { OutboxEntry } from "../storage/ledger.js";
+import type { Ledger, OutboxEntry } from "../storage/ledger.js";
 import { randomId } from "../util/id.js";
 import type { MaybePromise } from "../util/types.js";
-import type { HostConfig, LivePeer } from "./host.js";
+import type { Outlet } from "./outlet.js";
+
+/** A live connection as the fan-out sees it. */
+export interface FanoutPeer {
+  readonly outlet: Outlet;
+}
+
+/** What the fan-out needs of its bot. */
+interface FanoutConfig {
+  broker: Broker | undefined;
+  ledger: Pick<Ledger, "pin" | "unpin">;
+  logger: Logger;
+}
 
 /** A broker payload on a session's channel (`s:<session>`), sent by node `n`. */
 interface Payload {
@@ -31,7 +43,7 @@ interface Payload {
 /** Knows the live peers of each session on this node, and reaches the others' through the broker. */
 export class Fanout {
   /** Live peers per session id on this node. */
-  private readonly live = new Map<string, Set<LivePeer>>();
+  private readonly live = new Map<string, Set<FanoutPeer>>();
   private readonly subscriptions = new Map<string, BrokerListener>();
   /** Whether `push` is running, and the session, entry pairs pushed meanwhile (flat). */
   private pushing = false;
@@ -43,7 +55,7 @@ export class Fanout {
    */
   private nodeId: string | undefined;
 
-  constructor(private readonly config: Pick<HostConfig<Context>, "broker" | "ledger" | "logger">) {}
+  constructor(private readonly config: FanoutConfig) {}
 
   /** This node's id on the broker. */
   node(): string {
@@ -131,10 +143,10 @@ export class Fanout {
    * Registers a peer as live for a session (before its welcome, so nothing slips by).
    * With a broker, resolves once this node is subscribed to the session's channel.
    */
-  async attach(session: string, peer: LivePeer): Promise<void> {
+  async attach(session: string, peer: FanoutPeer): Promise<void> {
     let peers = this.live.get(session);
     if (peers === undefined) {
-      peers = new Set<LivePeer>();
+      peers = new Set<FanoutPeer>();
       this.live.set(session, peers);
       this.config.ledger.pin?.(session);
     }
@@ -147,7 +159,7 @@ export class Fanout {
   }
 
   /** Removes a peer from a session's live set. */
-  detach(session: string, peer: LivePeer): void {
+  detach(session: string, peer: FanoutPeer): void {
     const peers = this.live.get(session);
     if (peers === undefined) return;
     peers.delete(peer);

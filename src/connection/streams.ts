@@ -10,11 +10,11 @@
  * subscribes, then reads the text, misses nothing in between.
  * @module
  */
-import type { Context } from "../core/context.js";
+import type { Logger } from "../core/logger.js";
 import type { ResolvedStreaming } from "../core/streaming.js";
+import type { Broker } from "../storage/broker.js";
 import { isSessionStore, type Store } from "../storage/store.js";
 import { isThenable } from "../util/types.js";
-import type { HostConfig } from "./host.js";
 
 /** A stream open on this node. */
 export interface OpenStream {
@@ -44,7 +44,9 @@ interface Stored {
   b: number;
 }
 
-type StreamsConfig = Pick<HostConfig<Context>, "broker" | "logger"> & {
+type StreamsConfig = {
+  broker: Broker | undefined;
+  logger: Logger;
   store: Store;
   ttlMs: number;
   streaming: ResolvedStreaming;

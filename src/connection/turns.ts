@@ -6,10 +6,10 @@
  * Internal.
  * @module
  */
-import type { Context } from "../core/context.js";
+
+import type { Logger } from "../core/logger.js";
 import { TurnCancelledError, type TurnControl } from "../core/turn-control.js";
-import type { BrokerListener } from "../storage/broker.js";
-import type { HostConfig } from "./host.js";
+import type { Broker, BrokerListener } from "../storage/broker.js";
 
 /** Cancels remembered for turns that had not started yet: at most this many… */
 const REMEMBERED = 1000;
@@ -18,7 +18,9 @@ const REMEMBER_MS = 60_000;
 /** The broker channel cancels travel on. */
 const CHANNEL = "cancel";
 
-type TurnsConfig = Pick<HostConfig<Context>, "broker" | "logger"> & {
+type TurnsConfig = {
+  broker: Broker | undefined;
+  logger: Logger;
   /** After a cancel, how long a handler may ignore its signal before it is abandoned. */
   cancelGraceMs: number;
   /** This node's id on the broker. */

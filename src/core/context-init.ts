@@ -6,7 +6,6 @@
 import type { MessageFrame, OutgoingMessage } from "../protocol/frames.js";
 import type { Store } from "../storage/store.js";
 import type { MaybePromise } from "../util/types.js";
-import type { Context } from "./context.js";
 import type { ContextConnection, UpdateKind } from "./context-types.js";
 import type { StreamSource } from "./stream-source.js";
 import type { ActivityOptions, ReplyStreamOptions, StreamedMessage } from "./streaming.js";
@@ -39,10 +38,13 @@ export interface SessionBinding {
   dialog: unknown;
 }
 
-/** @internal A registered dialog. */
+/**
+ * @internal A registered dialog. Its steps take the bot's context type, which this layer does
+ * not know: `dialog/` calls them with the context (see `DialogStep`).
+ */
 export interface DialogDefinition {
   readonly name: string;
-  readonly steps: readonly ((ctx: Context) => unknown)[];
+  readonly steps: readonly ((ctx: never) => unknown)[];
   readonly timeoutMs: number | undefined;
 }
 

@@ -1,10 +1,7 @@
 /**
- * The types around {@link Context}: update kinds, connection details, and the narrowed
- * contexts of `command()`, `hears()` and `intent()` handlers.
+ * The kinds of update, and the connection details a context shows.
  * @module
  */
-import type { Context } from "./context.js";
-import type { CommandMatch, IntentMatch } from "./matches.js";
 import type { ConnectionInfo } from "./transport.js";
 
 /** The kinds of update that run the middleware chain. */
@@ -15,21 +12,3 @@ export interface ContextConnection extends ConnectionInfo {
   /** The connection id (unique per connection, not per session). */
   readonly id: string;
 }
-
-/** The context inside a `command()` handler: `ctx.command` is set. */
-export type CommandContext<C extends Context = Context> = C & {
-  /** The parsed command (always set in a `command()` handler). */
-  command: CommandMatch;
-};
-
-/** The context inside a `hears()` handler: `ctx.match` is set. */
-export type HearsContext<C extends Context = Context> = C & {
-  /** The match of the text against the trigger (always set in a `hears()` handler). */
-  match: RegExpExecArray;
-};
-
-/** The context inside an `intent()` handler: `ctx.intent` is set. */
-export type IntentContext<C extends Context = Context> = C & {
-  /** The recognised intent (always set in an `intent()` handler). */
-  intent: IntentMatch;
-};

@@ -29,13 +29,7 @@ export type {
   DialogDefinition,
   SessionBinding,
 } from "./context-init.js";
-export type {
-  CommandContext,
-  ContextConnection,
-  HearsContext,
-  IntentContext,
-  UpdateKind,
-} from "./context-types.js";
+export type { ContextConnection, UpdateKind } from "./context-types.js";
 export type { CommandMatch, IntentMatch } from "./matches.js";
 export { type Reply, toOutgoing } from "./outgoing.js";
 

@@ -86,7 +86,7 @@ export class DialogController implements DialogControl {
     const frame: Frame = { record, repeat: false };
     this.frames.push(frame);
     try {
-      await step(this.ctx);
+      await (step as (ctx: Context) => unknown)(this.ctx);
     } finally {
       this.frames.pop();
     }

@@ -3,7 +3,8 @@
  * `filter(predicate, ...middleware)`; these are exported so you can combine them.
  * @module
  */
-import type { CommandContext, Context, HearsContext, UpdateKind } from "../core/context.js";
+import type { Context, UpdateKind } from "../core/context.js";
+import type { CommandContext, HearsContext } from "../core/narrowed.js";
 import { checkCommandName, parseCommand } from "./command.js";
 
 /** What `hears` accepts: an exact text, a regular expression, or a list of them. */
