@@ -10,18 +10,24 @@ const TOTAL = Number(process.argv[2] ?? 200_000);
 const CONNS = 100;
 const DEPTH = Number(process.env.DEPTH ?? 10);
 const bot = new botwire.Bot({
+  ...(process.env.TYPING && { streaming: { typingDelayMs: Number(process.env.TYPING) } }),
   limits: {
     messagesPerSecond: 1e6,
     burst: 1e6,
+    // Every fake connection comes from one address: lift its budget too.
+    addressMessagesPerSecond: 1e7,
+    addressBurst: 1e7,
     ...(process.env.DEDUP && { dedupWindow: Number(process.env.DEDUP) }),
   },
 });
 const hasSession = typeof botwire.session === "function" && process.env.BENCH_SESSION !== "off";
 if (hasSession) bot.use(botwire.session({ initial: () => ({ messages: 0 }) }));
 bot.command("start", (ctx) => ctx.reply("Welcome!"));
+// ASYNC=1: a handler that awaits (as one calling a model or a database does).
+const ASYNC = process.env.ASYNC === "1";
 bot.on("message", (ctx) => {
   if (hasSession) ctx.session.messages++;
-  return ctx.reply(ctx.text);
+  return ASYNC ? Promise.resolve().then(() => ctx.reply(ctx.text)) : ctx.reply(ctx.text);
 });
 
 let host;

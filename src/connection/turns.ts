@@ -27,12 +27,21 @@ type TurnsConfig = {
   node: () => string;
 };
 
+/** A running turn of a client message. */
+interface Running {
+  readonly session: string;
+  readonly control: TurnControl;
+}
+
 /** The running turns of this node. */
 export class Turns {
   /** Every asynchronous turn running now. */
   private readonly all = new Set<TurnControl>();
-  /** The running turns of client messages, by session and message id. */
-  private readonly byMessage = new Map<string, TurnControl>();
+  /**
+   * The running turns of client messages by message id (ids of different sessions may be
+   * equal: then a list). Keyed by the id alone, which needs no string built per message.
+   */
+  private readonly byMessage = new Map<string, Running | Running[]>();
   /** Cancels that found no turn yet, with when they lapse. */
   private readonly early = new Map<string, number>();
   private listener: BrokerListener | undefined;
@@ -51,7 +60,18 @@ export class Turns {
   add(control: TurnControl, session: string, id: string | undefined): void {
     this.all.add(control);
     if (id === undefined) return;
-    this.byMessage.set(`${session}\n${id}`, control);
+    const running: Running = { session, control };
+    const found = this.byMessage.get(id);
+    if (found === undefined) this.byMessage.set(id, running);
+    else if (Array.isArray(found)) found.push(running);
+    else this.byMessage.set(id, [found, running]);
+  }
+
+  private find(session: string, id: string): TurnControl | undefined {
+    const found = this.byMessage.get(id);
+    if (found === undefined) return undefined;
+    if (!Array.isArray(found)) return found.session === session ? found.control : undefined;
+    return found.find((r) => r.session === session)?.control;
   }
 
   /** Cancels a turn whose message was cancelled before it started. */
@@ -60,11 +80,18 @@ export class Turns {
   }
 
   /** Unregisters a turn that ended. */
-  delete(control: TurnControl, session: string, id: string | undefined): void {
+  delete(control: TurnControl, _session: string, id: string | undefined): void {
     this.all.delete(control);
     if (id === undefined) return;
-    const key = `${session}\n${id}`;
-    if (this.byMessage.get(key) === control) this.byMessage.delete(key);
+    const found = this.byMessage.get(id);
+    if (found === undefined) return;
+    if (!Array.isArray(found)) {
+      if (found.control === control) this.byMessage.delete(id);
+      return;
+    }
+    const rest = found.filter((r) => r.control !== control);
+    if (rest.length === 0) this.byMessage.delete(id);
+    else this.byMessage.set(id, rest.length === 1 ? (rest[0] as Running) : rest);
   }
 
   /** The turns running now. */
@@ -77,13 +104,12 @@ export class Turns {
    * remembers the cancel and passes it to the other nodes. Returns whether it ran here.
    */
   cancel(session: string, id: string, fromBroker = false): boolean {
-    const key = `${session}\n${id}`;
-    const control = this.byMessage.get(key);
+    const control = this.find(session, id);
     if (control !== undefined) {
       this.cancelTurn(control);
       return true;
     }
-    this.remember(key);
+    this.remember(`${session}\n${id}`);
     const broker = this.config.broker;
     if (!fromBroker && broker !== undefined) {
       const payload = JSON.stringify({ n: this.config.node(), s: session, i: id });
