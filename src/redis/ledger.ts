@@ -7,7 +7,13 @@
 import type { Redis } from "ioredis";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.js";
 import { SessionLostError } from "../storage/errors.js";
-import type { Claim, Ledger, OpenResult, OutboxEntry } from "../storage/ledger.js";
+import {
+  type Claim,
+  isGap,
+  type Ledger,
+  type OpenResult,
+  type OutboxEntry,
+} from "../storage/ledger.js";
 import { randomId } from "../util/id.js";
 import { commandTimeout, withDeadline } from "./deadline.js";
 import { APPEND, CLAIM, MEMBERS, RELEASE, RENEW, SETTLE } from "./ledger-scripts.js";
@@ -116,12 +122,13 @@ export class RedisLedger implements Ledger {
         const out = this.key("out", request.session);
         const frames = await this.redis.zrangebyscore(out, `(${lastSeq}`, "+inf");
         await this.touch(request.session, owner);
+        const replay = frames.map((frame) => ({ seq: seqOf(frame), frame }));
         return {
           session: request.session,
           resumed: true,
           seq,
-          gap: lastSeq < Number(lostText ?? 0),
-          replay: frames.map((frame) => ({ seq: seqOf(frame), frame })),
+          gap: lastSeq < Number(lostText ?? 0) || isGap(lastSeq, seq, replay),
+          replay,
         };
       }
     }

@@ -111,6 +111,21 @@ export const ledgerCases = {
     same([resumed.gap, seqs(resumed.replay)], [false, [6, 7, 8, 9, 10]], "resume after ack");
   },
 
+  "a resume below what another connection acked reports a gap (never a silent loss)": async (
+    ledger: Ledger,
+  ) => {
+    const { session } = await ledger.open({});
+    await appendMany(ledger, session, 4);
+    // One tab got and acked 1..3; another had only 1 when it went away.
+    await ledger.ack(session, 3);
+    const other = await ledger.open({ session, lastSeq: 1 });
+    same([other.gap, seqs(other.replay)], [true, [4]], "resume from 1 after another's ack 3");
+    const first = await ledger.open({ session, lastSeq: 3 });
+    same([first.gap, seqs(first.replay)], [false, [4]], "resume from 3");
+    const current = await ledger.open({ session, lastSeq: 4 });
+    same([current.gap, seqs(current.replay)], [false, []], "resume from 4 (up to date)");
+  },
+
   "claims an id once, then replays only that id's replies": async (ledger: Ledger) => {
     const { session } = await ledger.open({});
     same(await ledger.claim(session, "a"), { state: "new" }, "first claim of a");

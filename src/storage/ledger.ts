@@ -126,3 +126,17 @@ export function isLedgerFactory(value: unknown): value is LedgerFactory {
     typeof (value as Partial<LedgerFactory>).createLedger === "function"
   );
 }
+
+/**
+ * Whether a resume after `lastSeq` misses messages: the replay does not continue at
+ * `lastSeq + 1` although the session went further. Besides messages the outbox dropped
+ * (limits, age), this catches those another connection of the session acked (another tab):
+ * they are gone from the outbox, and the resuming connection must hear so.
+ */
+export function isGap(
+  lastSeq: number,
+  seq: number,
+  replay: readonly { readonly seq: number }[],
+): boolean {
+  return lastSeq < seq && replay[0]?.seq !== lastSeq + 1;
+}

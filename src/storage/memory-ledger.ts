@@ -7,7 +7,7 @@ import { LRUCache } from "lru-cache";
 import { randomId } from "../util/id.js";
 import { SessionLostError } from "./errors.js";
 import { IdWindow } from "./id-window.js";
-import type { Claim, Ledger, OpenResult, OutboxEntry } from "./ledger.js";
+import { type Claim, isGap, type Ledger, type OpenResult, type OutboxEntry } from "./ledger.js";
 import type { LedgerLimits } from "./ledger-limits.js";
 
 interface Entry extends OutboxEntry {
@@ -90,12 +90,13 @@ export class MemoryLedger implements Ledger {
     if (existing !== undefined && existing.owner === request.owner && request.session) {
       this.expire(existing);
       const lastSeq = Math.min(request.lastSeq ?? 0, existing.seq);
+      const replay = existing.outbox.filter((e) => e.seq > lastSeq).map(toEntry);
       return {
         session: request.session,
         resumed: true,
         seq: existing.seq,
-        gap: lastSeq < existing.lostUpTo,
-        replay: existing.outbox.filter((e) => e.seq > lastSeq).map(toEntry),
+        gap: lastSeq < existing.lostUpTo || isGap(lastSeq, existing.seq, replay),
+        replay,
       };
     }
     const session = randomId(16);

@@ -140,10 +140,14 @@ describe("MemoryLedger: one session's outbox", () => {
     const { session } = ledger.open({});
     for (let i = 0; i < 4; i++) ledger.append(session, frame(10));
     ledger.ack(session, 2);
-    const resumed = ledger.open({ session, lastSeq: 0 });
+    const resumed = ledger.open({ session, lastSeq: 2 });
     expect(resumed.replay.map((e) => e.seq)).toEqual([3, 4]);
     expect(resumed.gap).toBe(false);
     expect(resumed.seq).toBe(4);
+    // A connection that had less than what was acked (another tab's ack) hears of the loss.
+    const behind = ledger.open({ session, lastSeq: 0 });
+    expect(behind.replay.map((e) => e.seq)).toEqual([3, 4]);
+    expect(behind.gap).toBe(true);
     ledger.ack(session, 99);
     expect(seqs(ledger, session)).toEqual([]);
     expect(ledger.append(session, frame(10)).seq).toBe(5);
