@@ -25,6 +25,12 @@ export class Acker {
     return this.seq;
   }
 
+  /** Starts from a seq received earlier (a session resumed from storage). */
+  resumeFrom(seq: number): void {
+    this.seq = seq;
+    this.acked = seq;
+  }
+
   /** Records a received seq; false for a duplicate (≤ the highest seen), which must be ignored. */
   receive(seq: number): boolean {
     if (seq <= this.seq) return false;

@@ -70,6 +70,11 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.acker = new Acker(this.options, write);
     const { pending, pacer } = this.outbox;
     this.inbox = new Inbox(this, this.acker, pending, pacer);
+    const { resume } = this.options;
+    if (resume !== undefined) {
+      this.sessionId = resume.session;
+      this.acker.resumeFrom(resume.lastSeq);
+    }
   }
 
   /** The lifecycle state. */

@@ -77,6 +77,18 @@ export interface BotClientOptions {
    * @default 250
    */
   ackDelayMs?: number;
+  /**
+   * Resume an earlier session instead of starting one: e.g. after a page reload, with what
+   * the page kept of `client.session` and `client.lastSeq`. The server replays what came
+   * after `lastSeq` (and the text so far of open streamed replies); an unknown or expired
+   * session gives a new one (the `open` event says `resumed: false`).
+   */
+  resume?: {
+    /** A `client.session` of earlier. */
+    session: string;
+    /** The `client.lastSeq` of then. @default 0 */
+    lastSeq?: number;
+  };
 }
 
 /** Options after defaults were applied. */
@@ -90,6 +102,7 @@ export interface ResolvedOptions {
   connectTimeoutMs: number;
   ackEvery: number;
   ackDelayMs: number;
+  resume: { session: string; lastSeq: number } | undefined;
 }
 
 function positive(name: string, value: unknown, fallback: number, allowInfinity = false): number {
@@ -135,7 +148,20 @@ export function resolveOptions(options: BotClientOptions): ResolvedOptions {
     connectTimeoutMs: positive("connectTimeoutMs", options.connectTimeoutMs, 10_000),
     ackEvery: positive("ackEvery", options.ackEvery, 32),
     ackDelayMs: positive("ackDelayMs", options.ackDelayMs, 250),
+    resume: resolveResume(options.resume),
   };
+}
+
+function resolveResume(resume: BotClientOptions["resume"]): ResolvedOptions["resume"] {
+  if (resume === undefined) return undefined;
+  const { session, lastSeq = 0 } = resume ?? {};
+  if (typeof session !== "string" || session.length === 0 || session.length > 128) {
+    throw new TypeError("BotClient: resume.session must be a session id (1 to 128 characters)");
+  }
+  if (!Number.isSafeInteger(lastSeq) || lastSeq < 0) {
+    throw new RangeError("BotClient: resume.lastSeq must be a non-negative integer");
+  }
+  return { session, lastSeq };
 }
 
 /**

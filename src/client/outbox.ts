@@ -54,9 +54,14 @@ export class Outbox {
 
   /** Drops a message never written, or tells the server to stop handling it. */
   cancel(id: string): void {
+    const known = this.pending.has(id);
     const now = this.pending.cancel(id);
     if (now === false) this.pending.settle(id, new CancelledError(id));
-    else if (now && this.cancels()) this.write(encodeCancel(id));
+    // Also an id this client did not send (another tab's, or one from before a reload):
+    // the server stops it if it runs in this session.
+    else if ((now === true || !known) && this.online() && this.cancels()) {
+      this.write(encodeCancel(id));
+    }
   }
 
   /** Writes the messages waiting to be sent, oldest first, unless offline or held. */

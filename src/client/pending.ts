@@ -53,6 +53,11 @@ export class Pending {
     return this.messages.get(id)?.frame;
   }
 
+  /** Whether `id` is an unconfirmed message of this client. */
+  has(id: string): boolean {
+    return this.messages.has(id);
+  }
+
   /**
    * Cancels message `id`. Returns `false` when it was never written (it is forgotten now),
    * `true` when a cancel frame should be sent now, `undefined` when there is nothing to send

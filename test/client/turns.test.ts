@@ -30,8 +30,11 @@ describe("client.cancel()", () => {
     const reply = client.stream("another");
     await server.nth("message", 2);
     client.cancel(id);
-    client.cancel("unknown-id"); // no-op
     expect(await server.nth("cancel")).toMatchObject({ type: "cancel", id });
+    // An id this client did not send (another tab's, one from before a reload) goes too:
+    // the server stops it if it runs in this session.
+    client.cancel("other-tab-id");
+    expect(await server.nth("cancel", 2)).toMatchObject({ type: "cancel", id: "other-tab-id" });
     server.send({
       type: "message",
       seq: 1,
@@ -43,9 +46,9 @@ describe("client.cancel()", () => {
     await until(() => client.unconfirmed === 1, "cancelled message confirmed");
     server.send({ type: "message", seq: 2, text: "sentinel" });
     await until(() => client.lastSeq === 2, "sentinel");
-    expect(server.frames("cancel")).toHaveLength(1);
+    expect(server.frames("cancel")).toHaveLength(2);
     reply.cancel();
-    expect(await server.nth("cancel", 2)).toMatchObject({ id: reply.id });
+    expect(await server.nth("cancel", 3)).toMatchObject({ id: reply.id });
   });
 
   it("before connecting drops the queued message and rejects its request() and stream()", async () => {
