@@ -1,6 +1,7 @@
-// The demo bot: commands, a dialog, intents and session memory, in one small file.
-// It is plain botwire; server.js attaches it to an http server next to the chat page.
+// The demo bot: commands, a dialog, intents, session memory and streamed replies, in one
+// small file. It is plain botwire; server.js attaches it to an http server next to the page.
 import { Bot, rateLimit, session } from "botwire";
+import { localTokens } from "../shared/local-model.js";
 
 const SIZES = ["small", "medium", "large"];
 const TOPPINGS = ["margherita", "mushrooms", "pepperoni", "veggie"];
@@ -10,6 +11,9 @@ const HELP = [
   "/order: order a pizza (a dialog; /cancel leaves it)",
   "/roll [sides]: roll a die",
   "/echo <text>: repeat your text",
+  "/story [topic]: a long answer, streamed word by word (Stop ends it; reload the page, it goes on)",
+  "/think: I take a moment first (watch the typing indicator)",
+  "/fix: I make a typo and correct it a second later",
   "/history: what we said so far",
   "/forget: forget everything about you",
   "Or just talk: say hi, tell me your name (“my name is Ada”), ask “what's my name?”",
@@ -19,8 +23,32 @@ const HELP = [
 /** Buttons the page shows under a bot message (rendered as text, never as HTML). */
 const buttons = (...labels) => ({ buttons: labels });
 
-/** Builds the demo bot. Everything it remembers lives in its session store. */
-export function createDemoBot(options = {}) {
+/** The topic of `/story` without one. */
+export const DEFAULT_TOPIC = "a lighthouse keeper who talks to ships";
+
+/** What `/story <topic>` asks the local model (examples/shared/local-model.js). */
+export const storyPrompt = (topic) => `Tell me a story about ${topic || DEFAULT_TOPIC}`;
+
+/** Waits `ms`, or less when `signal` aborts (a Stop, a turn timeout, the bot stopping). */
+function pause(ms, signal) {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}
+
+/**
+ * Builds the demo bot. Everything it remembers lives in its session store.
+ * @param {import("botwire").BotOptions & { storyDelayMs?: number }} [options] - Bot options,
+ *   and `storyDelayMs`: the pause between two words of `/story` (default 40: about 10 s)
+ */
+export function createDemoBot({ storyDelayMs = 40, ...options } = {}) {
   const bot = new Bot(options);
 
   // Tight per-session policy: a demo that anyone can open should not be floodable.
@@ -40,8 +68,32 @@ export function createDemoBot(options = {}) {
   });
 
   bot.command(["start", "help"], (ctx) =>
-    ctx.reply({ text: HELP, data: buttons("/order", "/roll", "hi") }),
+    ctx.reply({ text: HELP, data: buttons("/story", "/think", "/fix", "/order", "/roll", "hi") }),
   );
+
+  // A streamed reply: the page shows it as it is written. ctx.signal aborts on Stop (the
+  // page's cancel), so the model stops producing words; the final message then carries the
+  // text so far with end "cancelled". A reload is not a Stop: the story goes on meanwhile.
+  bot.command("story", async (ctx) => {
+    const prompt = storyPrompt(ctx.command.args.trim());
+    await ctx.replyStream(localTokens(prompt, { signal: ctx.signal, delayMs: storyDelayMs }));
+  });
+
+  // A slow handler: after streaming.typingDelayMs (600 ms) the bot shows `typing` by itself,
+  // and takes it away when the handler is done.
+  bot.command("think", async (ctx) => {
+    await pause(2000, ctx.signal);
+    if (ctx.signal.aborted) return;
+    return ctx.reply("Hmm… I thought about it for two seconds: the answer is 42.");
+  });
+
+  // ctx.reply resolves with the message's seq; ctx.edit replaces that message on every tab.
+  bot.command("fix", async (ctx) => {
+    const seq = await ctx.reply("Teh answer is 42");
+    await pause(1000, ctx.signal);
+    if (ctx.signal.aborted) return;
+    await ctx.edit(seq, "The answer is 42");
+  });
 
   bot.command("cancel", (ctx) => {
     if (!ctx.dialog.active) return ctx.reply("Nothing to cancel.");

@@ -35,7 +35,7 @@ const HEADERS = {
 
 async function loadFiles() {
   const files = new Map();
-  for (const name of ["index.html", "style.css", "app.js", "favicon.svg"]) {
+  for (const name of ["index.html", "style.css", "app.js", "memory.js", "favicon.svg"]) {
     files.set(`/${name}`, await readFile(new URL(name, PUBLIC)));
   }
   files.set("/", files.get("/index.html"));
