@@ -72,6 +72,11 @@ export class TurnActivity<C extends Context> {
     this.send(checked.kind, checked.label, checked.ttlMs);
   }
 
+  /** The turn started streaming text: that shows progress, so the automatic `typing` stops. */
+  streaming(): void {
+    this.stopTyping();
+  }
+
   /** The turn ended: no more activity; `idle` if anything was shown. */
   end(): void {
     if (this.ended) return;

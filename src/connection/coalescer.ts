@@ -43,9 +43,13 @@ export class Coalescer<C extends Context> {
   /** The stream's text grew. */
   push(): void {
     if (this.timer !== undefined) return;
-    const wait = this.lastFlush + this.host.streaming.deltaIntervalMs - Date.now();
-    if (wait <= 0) this.flush();
-    else this.timer = setTimeout(() => this.flush(), wait);
+    const interval = this.host.streaming.deltaIntervalMs;
+    const now = Date.now();
+    if (now - this.lastFlush >= interval) return this.flush();
+    // Due on the next tick of a clock shared by all streams (a multiple of the interval),
+    // so the streams of a busy node flush together, in one timer run, not scattered.
+    const due = Math.ceil((this.lastFlush + interval) / interval) * interval;
+    this.timer = setTimeout(() => this.flush(), due - now);
   }
 
   private flush(): void {

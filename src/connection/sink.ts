@@ -64,6 +64,8 @@ export class UpdateSink<C extends Context> implements ContextSink {
       data: options?.data,
       control,
       reply: async (encode) => await this.appendFor(encode, replyTo),
+      // The text shows progress from its first piece on: the automatic typing stops.
+      started: () => this.shows?.streaming(),
     });
   }
 

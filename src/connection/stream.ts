@@ -25,6 +25,8 @@ export interface StreamRequest {
   readonly control: TurnControl;
   /** Appends a frame to the outbox as a reply to `replyTo` (recorded with its claim). */
   readonly reply: (encode: (seq: number) => string) => Promise<number>;
+  /** Called when the first text arrives. */
+  readonly started?: () => void;
 }
 
 const ABORTED = Symbol("aborted");
@@ -59,20 +61,29 @@ export async function runStream<C extends Context>(
   }
   const deltas = new Coalescer(host, stream);
   const signal = control.signal;
-  const aborted = new Promise<typeof ABORTED>((resolve) => {
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener("abort", () => resolve(ABORTED), { once: true });
-  });
+  // One listener for the whole stream; each chunk's wait gets a fresh promise it can end.
+  // (A Promise.race against one long-lived "aborted" promise would leave a reaction on it
+  // per chunk: ~0.5 KB each, kept until the stream ends.)
+  let stop: ((value: typeof ABORTED) => void) | undefined;
+  const onAbort = () => stop?.(ABORTED);
+  signal.addEventListener("abort", onAbort, { once: true });
+  const nextChunk = () =>
+    new Promise<IteratorResult<string> | typeof ABORTED>((resolve, reject) => {
+      if (signal.aborted) return resolve(ABORTED);
+      stop = resolve;
+      iterator.next().then(resolve, reject);
+    });
   let end: StreamEnd = "done";
   let failure: unknown;
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
+      const next = await nextChunk();
       if (next === ABORTED) {
         end = endFor(signal.reason);
         break;
       }
       if (next.done === true) break;
+      if (stream.text.length === 0) request.started?.();
       const room = streaming.maxStreamChars - stream.text.length;
       stream.text += next.value.length > room ? next.value.slice(0, room) : next.value;
       deltas.push();
@@ -88,6 +99,8 @@ export async function runStream<C extends Context>(
     end = signal.aborted ? endFor(signal.reason) : "failed";
     if (!signal.aborted) failure = error;
   }
+  signal.removeEventListener("abort", onAbort);
+  stop = undefined;
   // Stop the producer (a model call, a reader) without waiting for it: it may not listen.
   if (end !== "done" || failure !== undefined) stopQuietly(iterator);
   await deltas.finish();

@@ -127,4 +127,28 @@ describe("typing while a handler runs", () => {
     await sleep(60);
     expect(client.activities).toEqual([]);
   });
+
+  it("shows typing while a stream waits for its first text, and stops once the text flows", async () => {
+    bot = new Bot({ logger: false, streaming: { typingDelayMs: 10, typingTtlMs: 30 } });
+    bot.on("message", (ctx) =>
+      ctx.replyStream(
+        (async function* () {
+          await sleep(80); // the model's time to first token
+          for (let i = 0; i < 10; i++) {
+            yield `word${i} `;
+            await sleep(15);
+          }
+        })(),
+      ),
+    );
+    const client = createTestClient(bot);
+    await client.send("go");
+    const firstDelta = client.frames.findIndex((f) => f.type === "delta");
+    const before = client.frames.slice(0, firstDelta).filter((f) => f.type === "activity");
+    const after = client.frames.slice(firstDelta).filter((f) => f.type === "activity");
+    expect(before.length).toBeGreaterThanOrEqual(1);
+    expect(before.every((a) => a.type === "activity" && a.kind === "typing")).toBe(true);
+    // While the text flows (150 ms, several renewal periods) no typing: only the final idle.
+    expect(after.map((a) => a.type === "activity" && a.kind)).toEqual(["idle"]);
+  });
 });
