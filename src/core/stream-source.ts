@@ -72,42 +72,52 @@ class TextChunks implements AsyncIterator<string, undefined> {
 
   constructor(private readonly puller: Puller) {}
 
-  async next(): Promise<IteratorResult<string, undefined>> {
-    while (!this.finished) {
-      let step: Step;
-      try {
-        step = await this.puller.read();
-      } catch (error) {
+  // Not an async function: one promise per chunk less (a stream may have thousands).
+  next(): Promise<IteratorResult<string, undefined>> {
+    if (this.finished) return Promise.resolve(DONE);
+    let read: PromiseLike<Step> | Step;
+    try {
+      read = this.puller.read();
+    } catch (error) {
+      this.finish();
+      return Promise.reject(error);
+    }
+    return Promise.resolve(read).then(
+      (step) => this.take(step),
+      (error: unknown) => {
         // The source failed: it has nothing left to cancel.
         this.finish();
         throw error;
-      }
-      if (this.finished) break; // return() was called while this read was pending
-      if (step.done) {
-        this.finish();
-        // The bytes of an incomplete character at the very end (decoded as U+FFFD).
-        const tail = this.decoder?.decode() ?? "";
-        return tail === "" ? DONE : { done: false, value: tail };
-      }
-      const chunk = step.value;
-      if (typeof chunk === "string") return { done: false, value: chunk };
-      if (chunk instanceof Uint8Array) {
-        this.decoder ??= new TextDecoder();
-        const text = this.decoder.decode(chunk, { stream: true });
-        if (text !== "") return { done: false, value: text };
-        continue; // only the start of a character so far
-      }
-      // A wrong chunk ends the stream: stop the producer, then report the problem.
-      try {
-        await this.stop();
-      } catch {
-        // The TypeError below is what the caller needs to see.
-      }
-      throw new TypeError(
-        `stream source: a chunk must be a string or a Uint8Array, got ${describe(chunk)}`,
-      );
+      },
+    );
+  }
+
+  private take(
+    step: Step,
+  ): IteratorResult<string, undefined> | Promise<IteratorResult<string, undefined>> {
+    if (this.finished) return DONE; // return() was called while this read was pending
+    if (step.done) {
+      this.finish();
+      // The bytes of an incomplete character at the very end (decoded as U+FFFD).
+      const tail = this.decoder?.decode() ?? "";
+      return tail === "" ? DONE : { done: false, value: tail };
     }
-    return DONE;
+    const chunk = step.value;
+    if (typeof chunk === "string") return { done: false, value: chunk };
+    if (chunk instanceof Uint8Array) {
+      this.decoder ??= new TextDecoder();
+      const text = this.decoder.decode(chunk, { stream: true });
+      // Only the start of a character so far: read on.
+      return text !== "" ? { done: false, value: text } : this.next();
+    }
+    // A wrong chunk ends the stream: stop the producer, then report the problem.
+    const problem = new TypeError(
+      `stream source: a chunk must be a string or a Uint8Array, got ${describe(chunk)}`,
+    );
+    return this.stop().then(
+      () => Promise.reject(problem),
+      () => Promise.reject(problem), // the TypeError is what the caller needs to see
+    );
   }
 
   /** Stops early: cancels the stream / calls the source iterator's `return()`. */
