@@ -29,8 +29,6 @@ export interface StreamRequest {
   readonly started?: () => void;
 }
 
-const ABORTED = Symbol("aborted");
-
 /** How a stream ends when the turn's signal aborts for `reason`. */
 function endFor(reason: unknown): StreamEnd {
   if (reason instanceof TurnTimeoutError) return "failed";
@@ -56,56 +54,51 @@ export async function runStream<C extends Context>(
     await host.deliver(session, (seq) => encodeStreamOpen(seq, stream.id, replyTo));
     await streams.open(stream);
   } catch (error) {
-    stopQuietly(iterator); // nothing was streamed: the producer must not run on for nothing
+    iterator.interrupt(); // nothing was streamed: the producer must not run on for nothing
     throw error;
   }
   const deltas = new Coalescer(host, stream);
   const signal = control.signal;
-  // One listener for the whole stream; each chunk's wait gets a fresh promise it can end.
-  // (A Promise.race against one long-lived "aborted" promise would leave a reaction on it
-  // per chunk: ~0.5 KB each, kept until the stream ends.)
-  let stop: ((value: typeof ABORTED) => void) | undefined;
-  const onAbort = () => stop?.(ABORTED);
+  // An abort ends a pending read at once (the source may never answer it). A local flag:
+  // reading `signal.aborted` twice per chunk costs more than the rest of the loop.
+  let aborted = signal.aborted;
+  const onAbort = () => {
+    aborted = true;
+    iterator.interrupt();
+  };
   signal.addEventListener("abort", onAbort, { once: true });
-  const nextChunk = () =>
-    new Promise<IteratorResult<string> | typeof ABORTED>((resolve, reject) => {
-      if (signal.aborted) return resolve(ABORTED);
-      stop = resolve;
-      iterator.next().then(resolve, reject);
-    });
+  const max = streaming.maxStreamChars;
   let end: StreamEnd = "done";
   let failure: unknown;
+  let text = "";
   try {
-    for (;;) {
-      const next = await nextChunk();
-      if (next === ABORTED) {
-        end = endFor(signal.reason);
-        break;
-      }
-      if (next.done === true) break;
-      if (stream.text.length === 0) request.started?.();
-      const room = streaming.maxStreamChars - stream.text.length;
-      stream.text += next.value.length > room ? next.value.slice(0, room) : next.value;
-      deltas.push();
-      if (next.value.length > room) {
-        end = "failed";
+    while (!aborted) {
+      const next = await iterator.next();
+      if (aborted || next.done === true) break;
+      const chunk = next.value;
+      if (text.length === 0) request.started?.();
+      if (text.length + chunk.length > max) {
+        stream.text = text += chunk.slice(0, max - text.length);
+        deltas.push();
         failure = new RangeError(
-          `replyStream: the text is longer than streaming.maxStreamChars (${streaming.maxStreamChars})`,
+          `replyStream: the text is longer than streaming.maxStreamChars (${max})`,
         );
         break;
       }
+      stream.text = text += chunk;
+      deltas.push();
     }
+    if (aborted) end = endFor(signal.reason);
+    else if (failure !== undefined) end = "failed";
   } catch (error) {
-    end = signal.aborted ? endFor(signal.reason) : "failed";
-    if (!signal.aborted) failure = error;
+    end = aborted ? endFor(signal.reason) : "failed";
+    if (!aborted) failure = error;
   }
   signal.removeEventListener("abort", onAbort);
-  stop = undefined;
   // Stop the producer (a model call, a reader) without waiting for it: it may not listen.
-  if (end !== "done" || failure !== undefined) stopQuietly(iterator);
+  if (end !== "done" || failure !== undefined) iterator.interrupt();
   await deltas.finish();
   await streams.close(stream);
-  const text = stream.text;
   const body = request.data === undefined ? { text } : { text, data: request.data };
   const seq = await request.reply((s) => encodeStreamFinal(s, stream.id, body, end, replyTo));
   if (failure !== undefined) throw failure;
@@ -117,14 +110,6 @@ export async function runStream<C extends Context>(
     ...(replyTo !== undefined && { replyTo }),
     ...(request.data !== undefined && { data: request.data }),
   };
-}
-
-function stopQuietly(iterator: AsyncIterator<string>): void {
-  try {
-    iterator.return?.()?.then(undefined, () => undefined);
-  } catch {
-    // A source that throws while stopping has nothing more to give.
-  }
 }
 
 /**

@@ -65,14 +65,23 @@ interface Puller {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
+/** @internal The text chunks of a source, as {@link openSource} gives them. */
+export interface TextChunkIterator extends AsyncIterator<string, undefined> {
+  /** Ends the iteration at once (a pending `next()` resolves as done) and stops the producer. */
+  interrupt(): void;
+}
+
 /** Reads the raw steps of a source and hands out text chunks. */
-class TextChunks implements AsyncIterator<string, undefined> {
+class TextChunks implements TextChunkIterator {
   private decoder: TextDecoder | undefined;
   private finished = false;
+  /** Resolves the pending `next()`, while one is pending. */
+  private wake: ((result: IteratorResult<string, undefined>) => void) | undefined;
 
   constructor(private readonly puller: Puller) {}
 
-  // Not an async function: one promise per chunk less (a stream may have thousands).
+  // Not an async function, and abortable without a race: the fewest promises per chunk
+  // (a stream may have thousands).
   next(): Promise<IteratorResult<string, undefined>> {
     if (this.finished) return Promise.resolve(DONE);
     let read: PromiseLike<Step> | Step;
@@ -82,14 +91,36 @@ class TextChunks implements AsyncIterator<string, undefined> {
       this.finish();
       return Promise.reject(error);
     }
-    return Promise.resolve(read).then(
-      (step) => this.take(step),
-      (error: unknown) => {
-        // The source failed: it has nothing left to cancel.
-        this.finish();
-        throw error;
-      },
-    );
+    return new Promise((resolve, reject) => {
+      this.wake = resolve;
+      Promise.resolve(read).then(
+        (step) => {
+          this.wake = undefined;
+          try {
+            resolve(this.take(step));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        (error: unknown) => {
+          this.wake = undefined;
+          // The source failed: it has nothing left to cancel.
+          this.finish();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * Ends the iteration now: a pending `next()` resolves as done at once (the source may never
+   * answer it), and the producer is told to stop, without waiting for it.
+   */
+  interrupt(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    this.stop().then(undefined, () => undefined);
+    wake?.(DONE);
   }
 
   private take(
@@ -153,7 +184,7 @@ class TextChunks implements AsyncIterator<string, undefined> {
  * @throws TypeError when `source` is none of the {@link StreamSource} kinds (nothing was
  * opened then)
  */
-export function openSource(source: StreamSource): AsyncIterator<string, undefined> {
+export function openSource(source: StreamSource): TextChunkIterator {
   const value = source as unknown;
   if (typeof value === "string") return new TextChunks(fromIterator([value][Symbol.iterator]()));
   if (!isObject(value)) throw new TypeError(`stream source: ${EXPECTED}, got ${describe(value)}`);
