@@ -2,10 +2,14 @@
 // run.js. Clients use `ws` (raw ws and botwire targets) or socket.io-client (Socket.IO).
 // Each connection runs a closed loop with `depth` messages in flight; latency is measured
 // per message from send to reply in this process.
+// The stream shapes (`stream` command): every connection sends one `stream …` message and
+// reassembles the streamed reply from its deltas at their `at` offsets; the text must be
+// byte-identical to the final message's and to the expected text (bench/lib/stream-text.js).
 import { performance } from "node:perf_hooks";
 import { io } from "socket.io-client";
 import { WebSocket } from "ws";
 import { percentile } from "./lib/stats.js";
+import { expectedText } from "./lib/stream-text.js";
 
 const TEXT = "The quick brown fox jumps over the lazy dog";
 /** Cumulative ack every this many server messages, as a real botwire client would. */
@@ -41,8 +45,10 @@ function wsClient(url, botwire) {
     socket.on("message", (data) => {
       const frame = JSON.parse(data.toString());
       if (frame.type === "welcome") return resolve(conn);
+      if (frame.type === "delta") return onDelta(conn, frame);
       if (frame.type !== "message") {
         if (frame.type === "error") conn.errors = (conn.errors ?? 0) + 1;
+        if (conn.st !== undefined) conn.st.other++; // e.g. botwire's `typing` activity
         return;
       }
       if (botwire && frame.seq !== undefined) {
@@ -52,10 +58,64 @@ function wsClient(url, botwire) {
           socket.send(JSON.stringify({ type: "ack", seq: conn.seq }));
         }
       }
-      if (frame.replyTo === undefined) onBroadcast(frame.text);
+      if (frame.stream !== undefined) onStreamMessage(conn, frame);
+      else if (frame.replyTo === undefined) onBroadcast(frame.text);
       else onReply(conn);
     });
   });
+}
+
+/** The streamed reply a connection is receiving (`conn.st`), and the run's progress. */
+let streamRun = { left: 0, done: undefined };
+
+function failStream(st, reason) {
+  st.failure ??= reason;
+}
+
+function onDelta(conn, frame) {
+  const st = conn.st;
+  if (st === undefined || frame.stream !== st.id) {
+    if (st !== undefined) failStream(st, `delta of an unknown stream ${frame.stream}`);
+    return;
+  }
+  st.deltas++;
+  st.firstAt ??= performance.now();
+  const { at, text } = frame;
+  const have = st.buf.length;
+  if (!Number.isInteger(at) || at > have) {
+    failStream(st, `hole: delta at ${at}, text so far ${have}`);
+    return;
+  }
+  if (at === have) {
+    st.buf += text;
+    st.chars += text.length;
+    return;
+  }
+  // A repeat or an overlap (botwire sends none here) must agree with the text so far.
+  const overlap = Math.min(text.length, have - at);
+  if (st.buf.slice(at, at + overlap) !== text.slice(0, overlap)) {
+    failStream(st, `delta at ${at} differs from the text so far`);
+  }
+  st.buf = st.buf.slice(0, at) + text;
+  if (st.buf.length > have) st.chars += st.buf.length - have;
+}
+
+function onStreamMessage(conn, frame) {
+  const st = conn.st;
+  if (st === undefined) return;
+  if (frame.end === undefined) {
+    if (st.id !== undefined) failStream(st, "a second opening message");
+    if (frame.text !== "") failStream(st, "opening message with text");
+    st.id = frame.stream;
+    return;
+  }
+  if (st.finishedAt !== undefined) return failStream(st, "a second final message");
+  if (frame.stream !== st.id) failStream(st, "final of an unknown stream");
+  if (frame.end !== "done") failStream(st, `end "${frame.end}"`);
+  if (st.buf !== frame.text) failStream(st, "reassembled deltas differ from the final text");
+  if (frame.text !== st.expected) failStream(st, "final text differs from the expected text");
+  st.finishedAt = performance.now();
+  if (--streamRun.left === 0) streamRun.done?.();
 }
 
 function ioClient(url) {
@@ -153,6 +213,49 @@ const commands = {
       const timer = setTimeout(finish, m.timeoutMs ?? 30_000);
       if (broadcast.got === conns.length) finish();
       else broadcast.done = finish;
+    });
+  },
+  /**
+   * Every connection asks for one streamed reply of `tokens` tokens (`frames[i]` delta frames
+   * for connection i, raw ws only) and checks it; resolves when every final arrived.
+   */
+  stream(m) {
+    return new Promise((resolve) => {
+      const expected = expectedText(m.tokens);
+      const started = performance.now();
+      streamRun = { left: conns.length, done: undefined };
+      conns.forEach((conn, i) => {
+        conn.st = { expected, buf: "", deltas: 0, chars: 0, other: 0, sentAt: performance.now() };
+        const frames = m.frames?.[i];
+        conn.send(String(++seqId), `stream ${m.tokens} ${m.burst}${frames ? ` ${frames}` : ""}`);
+      });
+      const finish = () => {
+        clearTimeout(timer);
+        streamRun.done = undefined;
+        const sts = conns.map((c) => c.st);
+        const ended = sts.filter((st) => st.finishedAt !== undefined);
+        const last = Math.max(...ended.map((st) => st.finishedAt));
+        for (const st of sts) if (st.finishedAt === undefined) failStream(st, "no final message");
+        const failed = sts.filter((st) => st.failure !== undefined);
+        const first = sts
+          .filter((st) => st.firstAt !== undefined)
+          .map((st) => st.firstAt - st.sentAt)
+          .sort((a, b) => a - b);
+        resolve({
+          elapsedMs: (ended.length > 0 ? last : performance.now()) - started,
+          chars: sts.reduce((n, st) => n + st.chars, 0),
+          deltas: sts.reduce((n, st) => n + st.deltas, 0),
+          other: sts.reduce((n, st) => n + st.other, 0),
+          frames: sts.map((st) => st.deltas),
+          firstP50: percentile(first, 0.5),
+          failures: failed.length,
+          reasons: [...new Set(failed.map((st) => st.failure))].slice(0, 5),
+          errors: conns.reduce((n, c) => n + (c.errors ?? 0), 0),
+        });
+        for (const conn of conns) conn.st = undefined;
+      };
+      const timer = setTimeout(finish, m.timeoutMs ?? 60_000);
+      streamRun.done = finish;
     });
   },
   close() {

@@ -1,11 +1,14 @@
 // `npm run bench`: raw ws vs Socket.IO vs botwire, each server in its own process, driven by
 // a load-generator process over loopback. Targets are interleaved (A B C A B C …) so that
 // noise from other work on the machine hits all of them alike; medians and ratios to raw ws
-// are printed and written to bench/results/latest.json and docs/benchmarks.svg.
+// are printed and written to bench/results/latest.json and docs/benchmarks.svg (a run of only
+// some shapes or targets writes bench/results/partial.json instead).
 //
 // Environment knobs (defaults keep the whole run under 10 minutes on 2 cores):
 //   BENCH_ROUNDS=3  BENCH_SECONDS=3  BENCH_WARMUP_MS=1000  BENCH_IDLE=10000  BENCH_IDLE_ROUNDS=3
-//   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle   BENCH_TARGETS=ws,socketio,botwire
+//   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle,s100,s500   BENCH_TARGETS=ws,socketio,botwire
+//   BENCH_STREAM_ROUNDS=3  BENCH_DELTA_MS=50 (botwire's streaming.deltaIntervalMs)
+//   or on the command line: node bench/run.js --only stream   (or --only s100,c100d10)
 //   BENCH_PROFILE=botwire  (server runs with --cpu-prof into bench/results/profiles)
 //   BENCH_SESSION=off      (diagnostic: botwire without session(), to split the cost)
 //   BENCH_NODE_FLAGS="--trace-gc"  (extra node flags for the servers)
@@ -27,7 +30,14 @@ const IDLE_ROUNDS = Number(env("BENCH_IDLE_ROUNDS", 3));
 const BROADCASTS = 5;
 const TARGETS = env("BENCH_TARGETS", "ws,socketio,botwire").split(",");
 const PROFILE = env("BENCH_PROFILE", "");
-const ONLY = env("BENCH_SHAPES", "c100d1,c100d10,c1000d1,idle").split(",");
+const STREAM_ROUNDS = Number(env("BENCH_STREAM_ROUNDS", 3));
+const DEFAULT_SHAPES = ["c100d1", "c100d10", "c1000d1", "idle", "s100", "s500"];
+const onlyArg = process.argv.indexOf("--only");
+const ONLY = (
+  onlyArg > 0 ? process.argv[onlyArg + 1] : env("BENCH_SHAPES", DEFAULT_SHAPES.join(","))
+)
+  .split(",")
+  .flatMap((k) => (k === "stream" ? ["s100", "s500"] : [k]));
 const root = (p) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
 const THROUGHPUT = [
@@ -35,6 +45,17 @@ const THROUGHPUT = [
   { key: "c100d10", name: "100 conns × depth 10", conns: 100, depth: 10 },
   { key: "c1000d1", name: "1000 conns × depth 1", conns: 1000, depth: 1 },
 ].filter((s) => ONLY.includes(s.key));
+
+// Streamed replies (ctx.replyStream): every connection sends one message and gets a reply of
+// `tokens` 5-character tokens, `burst` per event-loop turn (bench/lib/stream-text.js), with
+// botwire's default coalescing (deltaIntervalMs 50). Raw ws reads the same source and sends
+// the same text in exactly as many delta frames per connection as botwire sent in the same
+// round (botwire runs first). Socket.IO has no streamed-reply protocol here: omitted.
+const STREAMS = [
+  { key: "s100", name: "100 streams × 2000 tokens", conns: 100, tokens: 2000, burst: 1 },
+  { key: "s500", name: "500 streams × 400 tokens", conns: 500, tokens: 400, burst: 1 },
+].filter((s) => ONLY.includes(s.key));
+const STREAM_TARGETS = ["ws", "botwire"].filter((t) => TARGETS.includes(t));
 
 const cpuUs = (a, b) => b.cpu.user + b.cpu.system - (a.cpu.user + a.cpu.system);
 const urlOf = (target, port) =>
@@ -80,6 +101,47 @@ async function throughputRun(target, shape) {
   } finally {
     await Promise.all([load.stop(), server.stop()]);
   }
+}
+
+/**
+ * The stream shapes keep one server and one load generator per target for all their rounds
+ * (streams are short; fresh processes per round would double the time): connects, and warms
+ * the hot path up with one short stream per connection.
+ */
+async function streamPair(target, shape) {
+  const p = await pair(target);
+  const c = await p.load.call("connect", { target, url: p.url, conns: shape.conns });
+  if (c.failed > 0) throw new Error(`${target}: ${c.failed} connections failed`);
+  const tokens = Math.ceil(shape.tokens / 4);
+  const frames = Array(shape.conns).fill(Math.ceil(tokens / 50));
+  const w = await p.load.call("stream", { tokens, burst: shape.burst, frames });
+  if (w.failures > 0) console.warn(`  ${target}: warm-up: ${w.failures} failed: ${w.reasons}`);
+  return { ...p, warmupFailures: w.failures, warmupReasons: w.reasons };
+}
+
+/** One measured stream per connection; `frames` (raw ws): delta frames per connection. */
+async function streamRun({ server, load }, shape, frames) {
+  await sleep(100);
+  const m0 = await server.call("mark");
+  const r = await load.call("stream", { tokens: shape.tokens, burst: shape.burst, frames });
+  const m1 = await server.call("mark");
+  const cpu = cpuUs(m0, m1);
+  return {
+    rate: (r.chars * 1000) / r.elapsedMs,
+    frameRate: (r.deltas * 1000) / r.elapsedMs,
+    cpuUs: cpu / r.deltas,
+    cpuTokenUs: cpu / (shape.tokens * shape.conns),
+    framesPerStream: r.deltas / shape.conns,
+    firstMs: r.firstP50,
+    elapsedMs: r.elapsedMs,
+    chars: r.chars,
+    deltas: r.deltas,
+    otherFrames: r.other,
+    failures: r.failures,
+    reasons: r.reasons,
+    errors: r.errors,
+    frames: r.frames,
+  };
 }
 
 async function idleRun(target) {
@@ -153,6 +215,54 @@ for (const shape of THROUGHPUT) {
   printShape(result, TARGETS);
 }
 
+let streamFailures = 0;
+if (STREAMS.length > 0 && TARGETS.includes("socketio")) {
+  console.log("  stream shapes: Socket.IO omitted (no streamed-reply protocol to compare with)");
+}
+for (const shape of STREAMS) {
+  const result = {
+    key: shape.key,
+    name: shape.name,
+    kind: "stream",
+    rounds: {},
+    roundsDone: STREAM_ROUNDS,
+    failures: 0,
+  };
+  const pairs = {};
+  try {
+    for (const target of STREAM_TARGETS) {
+      pairs[target] = await streamPair(target, shape);
+      result.failures += pairs[target].warmupFailures;
+    }
+    for (let round = 1; round <= STREAM_ROUNDS; round++) {
+      let frames;
+      // botwire first: raw ws then sends exactly as many frames per connection.
+      for (const target of [...STREAM_TARGETS].reverse()) {
+        const { frames: sent, ...r } = await streamRun(pairs[target], shape, frames);
+        if (target === "botwire") frames = sent;
+        result.rounds[target] ??= [];
+        result.rounds[target].push(r);
+        result.failures += r.failures;
+        console.log(
+          `  ${shape.name} r${round} ${target.padEnd(8)} ${(r.rate / 1e6).toFixed(2).padStart(5)} M chars/s  ${r.frameRate.toFixed(0).padStart(6)} frames/s  ${r.framesPerStream.toFixed(1)} frames/stream  cpu ${r.cpuUs.toFixed(1)} µs/delta  ${r.cpuTokenUs.toFixed(2)} µs/token  first ${r.firstMs.toFixed(1)} ms  ${(r.elapsedMs / 1000).toFixed(2)} s${r.otherFrames > 0 ? `  +${r.otherFrames} other frames` : ""}${r.failures > 0 ? `  FAILED ${r.failures}: ${r.reasons.join("; ")}` : ""}`,
+        );
+      }
+    }
+  } finally {
+    await Promise.all(
+      Object.values(pairs).flatMap(({ server, load }) => [load.stop(), server.stop()]),
+    );
+  }
+  streamFailures += result.failures;
+  shapes.push(summarise(result, TARGETS));
+  printShape(result, STREAM_TARGETS);
+  console.log(
+    result.failures > 0
+      ? `  FAIL: ${result.failures} streams were not reassembled byte-identically`
+      : "  every stream reassembled byte-identically to its final message and the expected text",
+  );
+}
+
 if (ONLY.includes("idle")) {
   const n = IDLE.toLocaleString("en-US").replaceAll(",", " ");
   const idle = {
@@ -187,6 +297,7 @@ if (ONLY.includes("idle")) {
   }
 }
 
+const fullRun = TARGETS.length === 3 && DEFAULT_SHAPES.every((k) => ONLY.includes(k));
 const results = {
   date: new Date().toISOString(),
   machine: info,
@@ -199,24 +310,39 @@ const results = {
     broadcasts: BROADCASTS,
     botwireStack: stack,
     botwireLimits: { messagesPerSecond: 1_000_000, burst: 1_000_000 },
+    streamRounds: STREAM_ROUNDS,
+    streamDeltaIntervalMs: Number(env("BENCH_DELTA_MS", 50)),
   },
   shapes,
   checks: TARGETS.includes("botwire") && TARGETS.includes("ws") ? checks(shapes) : [],
   markdown: markdown(shapes, TARGETS),
   durationS: (Date.now() - began) / 1000,
 };
+if (STREAMS.length > 0) {
+  results.checks.push({
+    shape: STREAMS.map((s) => s.name).join(", "),
+    metric: "streams reassembled byte-identically",
+    failures: streamFailures,
+    limit: "0 failures",
+    pass: streamFailures === 0,
+  });
+}
 mkdirSync(root("bench/results"), { recursive: true });
-writeFileSync(root("bench/results/latest.json"), `${JSON.stringify(results, null, 2)}\n`);
-if (TARGETS.length === 3 && ONLY.length === 4) {
+// A partial run (some shapes or targets) does not overwrite the full run's results.
+const out = fullRun ? "bench/results/latest.json" : "bench/results/partial.json";
+writeFileSync(root(out), `${JSON.stringify(results, null, 2)}\n`);
+if (streamFailures > 0) process.exitCode = 1;
+if (fullRun) {
   const subtitle = `${info.nproc} × ${info.cpu}, Node ${info.node}, ${results.date.slice(0, 10)}; botwire stack: session ${stack?.session ? "on" : "PENDING"}, broadcast via ${stack?.broadcast}`;
   writeFileSync(root("docs/benchmarks.svg"), chart(shapes, TARGETS, subtitle));
 }
 console.log(`\nbotwire stack: ${JSON.stringify(stack)}`);
 for (const c of results.checks) {
+  const value = c.failures === undefined ? `${c.ratio.toFixed(2)}×` : `${c.failures} failed`;
   console.log(
-    `  ${c.pass ? "ok  " : "MISS"} ${c.shape} · ${c.metric}: ${c.ratio.toFixed(2)}× (target ${c.limit})`,
+    `  ${c.pass ? "ok  " : "MISS"} ${c.shape} · ${c.metric}: ${value} (target ${c.limit})`,
   );
 }
 console.log(
-  `\nwrote bench/results/latest.json${TARGETS.length === 3 && ONLY.length === 4 ? " and docs/benchmarks.svg" : ""} in ${results.durationS.toFixed(0)} s`,
+  `\nwrote ${out}${fullRun ? " and docs/benchmarks.svg" : ""} in ${results.durationS.toFixed(0)} s`,
 );

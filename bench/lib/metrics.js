@@ -1,6 +1,7 @@
-// The metrics each shape reports, their units, and the targets from issue 7 (ratios to raw ws).
+// The metrics each shape reports, their units, and the targets from issue 7 (ratios to raw ws);
+// the stream shapes' chars/s target is the streamed-replies brief's (≥ 0.8× raw ws).
 
-/** @typedef {{ key: string, label: string, unit: string, digits: number, better: "higher" | "lower", limit?: number }} Metric */
+/** @typedef {{ key: string, label: string, unit: string, digits: number, better: "higher" | "lower", limit?: number, chart?: false }} Metric */
 
 /** @type {Record<string, Metric[]>} */
 export const METRICS = {
@@ -21,6 +22,36 @@ export const METRICS = {
     },
     { key: "heapKiB", label: "server heap / conn", unit: "KiB", digits: 1, better: "lower" },
     { key: "connectMs", label: "time to connect all", unit: "ms", digits: 0, better: "lower" },
+  ],
+  stream: [
+    {
+      key: "rate",
+      label: "delivered chars/s",
+      unit: "chars/s",
+      digits: 0,
+      better: "higher",
+      limit: 0.8,
+    },
+    // Same frames and text for both: its ratio is the chars/s ratio, so not charted.
+    {
+      key: "frameRate",
+      label: "delta frames/s",
+      unit: "frames/s",
+      digits: 0,
+      better: "higher",
+      chart: false,
+    },
+    { key: "cpuUs", label: "server CPU / delta", unit: "µs", digits: 1, better: "lower" },
+    { key: "cpuTokenUs", label: "server CPU / token", unit: "µs", digits: 2, better: "lower" },
+    {
+      key: "framesPerStream",
+      label: "deltas / stream",
+      unit: "frames",
+      digits: 1,
+      better: "lower",
+      chart: false,
+    },
+    { key: "firstMs", label: "first delta p50", unit: "ms", digits: 1, better: "lower" },
   ],
   broadcast: [
     { key: "allMs", label: "time until all got it", unit: "ms", digits: 1, better: "lower" },

@@ -16,7 +16,7 @@ export function summarise(shape, targets) {
   for (const t of targets) {
     shape.ratio[t] = {};
     for (const m of METRICS[shape.kind]) {
-      shape.ratio[t][m.key] = shape.median[t][m.key] / shape.median.ws[m.key];
+      shape.ratio[t][m.key] = shape.median[t][m.key] / (shape.median.ws?.[m.key] ?? Number.NaN);
     }
   }
   return shape;

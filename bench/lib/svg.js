@@ -10,7 +10,7 @@ const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 export function chart(shapes, targets, subtitle) {
   const rows = [];
   for (const shape of shapes) {
-    for (const m of METRICS[shape.kind]) rows.push({ shape, m });
+    for (const m of METRICS[shape.kind]) if (m.chart !== false) rows.push({ shape, m });
   }
   const labelW = 300;
   const plotW = 420;

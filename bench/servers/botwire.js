@@ -2,6 +2,7 @@
 // middleware (memory store), a command and a fallback, replies with seq/outbox.
 import * as botwire from "botwire";
 import { serve } from "botwire/ws";
+import { parseRequest, tokenSource } from "../lib/stream-text.js";
 import { harness } from "./harness.js";
 
 const { Bot } = botwire;
@@ -17,6 +18,10 @@ const bot = new Bot({
     addressMessagesPerSecond: 1_000_000,
     addressBurst: 1_000_000,
   },
+  // The stream shapes set the coalescing interval through the environment (default 50 ms).
+  ...(process.env.BENCH_DELTA_MS && {
+    streaming: { deltaIntervalMs: Number(process.env.BENCH_DELTA_MS) },
+  }),
 });
 
 // The session middleware from the quick start (memory store: the bot's default store).
@@ -39,6 +44,9 @@ bot.command("start", (ctx) => ctx.reply("Welcome! Send me anything and I will ec
 bot.on("message", (ctx) => {
   counter.handled++;
   if (hasSession) ctx.session.messages++;
+  // The stream shapes: a long reply through ctx.replyStream (bench/lib/stream-text.js).
+  const stream = parseRequest(ctx.text);
+  if (stream !== undefined) return ctx.replyStream(tokenSource(stream.tokens, stream.burst));
   return ctx.reply(ctx.text);
 });
 
