@@ -134,7 +134,9 @@ describe("acquireLease", () => {
     );
     await vi.advanceTimersByTimeAsync(199);
     const calls = store.lock.mock.calls.length;
-    await vi.advanceTimersByTimeAsync(60);
+    // The attempt after the deadline comes at most one backoff (≤ 25 + 50 ms with jitter)
+    // after it: advance past that, or a late attempt would leave `failed` waiting forever.
+    await vi.advanceTimersByTimeAsync(80);
     const error = await failed;
     expect(error).toBeInstanceOf(SessionLockTimeoutError);
     expect((error as SessionLockTimeoutError).waitMs).toBe(200);
