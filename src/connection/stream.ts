@@ -59,22 +59,23 @@ export async function runStream<C extends Context>(
   }
   const deltas = new Coalescer(host, stream);
   const signal = control.signal;
-  // An abort ends a pending read at once (the source may never answer it). A local flag:
-  // reading `signal.aborted` twice per chunk costs more than the rest of the loop.
+  const max = streaming.maxStreamChars;
   let aborted = signal.aborted;
+  let failure: unknown;
+  let text = "";
+  // Read with callbacks, not `await` in a loop: an abort must end a read the source may never
+  // answer, and a callback chain needs no promise per chunk to be abortable (a stream may
+  // have thousands of chunks). A local flag: `signal.aborted` is a checked native getter.
+  let endRead: () => void = () => undefined;
   const onAbort = () => {
     aborted = true;
     iterator.interrupt();
+    endRead();
   };
-  signal.addEventListener("abort", onAbort, { once: true });
-  const max = streaming.maxStreamChars;
-  let end: StreamEnd = "done";
-  let failure: unknown;
-  let text = "";
-  try {
-    while (!aborted) {
-      const next = await iterator.next();
-      if (aborted || next.done === true) break;
+  const reading = new Promise<void>((resolve, reject) => {
+    endRead = resolve;
+    const take = (next: IteratorResult<string, undefined>): void => {
+      if (aborted || next.done === true) return resolve();
       const chunk = next.value;
       if (text.length === 0) request.started?.();
       if (text.length + chunk.length > max) {
@@ -83,11 +84,19 @@ export async function runStream<C extends Context>(
         failure = new RangeError(
           `replyStream: the text is longer than streaming.maxStreamChars (${max})`,
         );
-        break;
+        return resolve();
       }
       stream.text = text += chunk;
       deltas.push();
-    }
+      iterator.next().then(take, reject);
+    };
+    if (aborted) resolve();
+    else iterator.next().then(take, reject);
+  });
+  signal.addEventListener("abort", onAbort, { once: true });
+  let end: StreamEnd = "done";
+  try {
+    await reading;
     if (aborted) end = endFor(signal.reason);
     else if (failure !== undefined) end = "failed";
   } catch (error) {

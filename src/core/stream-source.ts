@@ -67,7 +67,7 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
 
 /** @internal The text chunks of a source, as {@link openSource} gives them. */
 export interface TextChunkIterator extends AsyncIterator<string, undefined> {
-  /** Ends the iteration at once (a pending `next()` resolves as done) and stops the producer. */
+  /** Ends the iteration and stops the producer (a pending `next()` may stay unanswered). */
   interrupt(): void;
 }
 
@@ -75,13 +75,10 @@ export interface TextChunkIterator extends AsyncIterator<string, undefined> {
 class TextChunks implements TextChunkIterator {
   private decoder: TextDecoder | undefined;
   private finished = false;
-  /** Resolves the pending `next()`, while one is pending. */
-  private wake: ((result: IteratorResult<string, undefined>) => void) | undefined;
 
   constructor(private readonly puller: Puller) {}
 
-  // Not an async function, and abortable without a race: the fewest promises per chunk
-  // (a stream may have thousands).
+  // Not an async function: one promise per chunk (a stream may have thousands).
   next(): Promise<IteratorResult<string, undefined>> {
     if (this.finished) return Promise.resolve(DONE);
     let read: PromiseLike<Step> | Step;
@@ -91,36 +88,23 @@ class TextChunks implements TextChunkIterator {
       this.finish();
       return Promise.reject(error);
     }
-    return new Promise((resolve, reject) => {
-      this.wake = resolve;
-      Promise.resolve(read).then(
-        (step) => {
-          this.wake = undefined;
-          try {
-            resolve(this.take(step));
-          } catch (error) {
-            reject(error);
-          }
-        },
-        (error: unknown) => {
-          this.wake = undefined;
-          // The source failed: it has nothing left to cancel.
-          this.finish();
-          reject(error);
-        },
-      );
-    });
+    return Promise.resolve(read).then(
+      (step) => this.take(step),
+      (error: unknown) => {
+        // The source failed: it has nothing left to cancel.
+        this.finish();
+        throw error;
+      },
+    );
   }
 
   /**
-   * Ends the iteration now: a pending `next()` resolves as done at once (the source may never
-   * answer it), and the producer is told to stop, without waiting for it.
+   * Ends the iteration now and tells the producer to stop, without waiting for it. A
+   * pending `next()` may stay unanswered (the source may never answer it): whoever reads
+   * stops waiting for it by itself.
    */
   interrupt(): void {
-    const wake = this.wake;
-    this.wake = undefined;
     this.stop().then(undefined, () => undefined);
-    wake?.(DONE);
   }
 
   private take(
