@@ -11,7 +11,7 @@ import type { StreamedMessage } from "../core/streaming.js";
 import { BotStoppingError, type TurnControl, TurnTimeoutError } from "../core/turn-control.js";
 import { encodeStreamFinal, encodeStreamOpen } from "../protocol/encode.js";
 import type { StreamEnd } from "../protocol/frames.js";
-import { randomId } from "../util/id.js";
+import { localId } from "../util/id.js";
 import { Coalescer } from "./coalescer.js";
 import type { PeerHost } from "./host.js";
 import type { OpenStream } from "./streams.js";
@@ -46,7 +46,8 @@ export async function runStream<C extends Context>(
   const { streams, streaming } = host;
   // The message is being handled again: a stream an earlier run left open (its node died)
   // is closed first, so the client sees one final per stream.
-  const stream: OpenStream = { id: randomId(9), session, replyTo, text: "" };
+  // Unique (a random prefix per process and a counter), not secret: the session id is.
+  const stream: OpenStream = { id: localId(), session, replyTo, text: "" };
   try {
     if (replyTo !== undefined && streams.shared) await closeOrphans(host, session, replyTo);
     // The opening message is not recorded with the claim: if this node dies before the
