@@ -93,11 +93,15 @@ export class Coalescer<C extends Context> {
    * The stream ends: what is left goes out now (so the deltas add up to the final text);
    * resolves once the last ones reached the broker.
    */
-  async finish(): Promise<void> {
+  finish(): Promise<void> | undefined {
     clearTimeout(this.timer);
     clearInterval(this.heartbeat);
     if (this.localSent < this.stream.text.length) this.flush();
     this.timer = undefined;
+    return this.host.streams.shared ? this.finishRemote() : undefined;
+  }
+
+  private async finishRemote(): Promise<void> {
     await this.remote;
     if (this.remoteSent < this.stream.text.length) await this.pump();
   }

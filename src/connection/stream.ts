@@ -12,6 +12,7 @@ import { BotStoppingError, type TurnControl, TurnTimeoutError } from "../core/tu
 import { encodeStreamFinal, encodeStreamOpen } from "../protocol/encode.js";
 import type { StreamEnd } from "../protocol/frames.js";
 import { localId } from "../util/id.js";
+import { isThenable } from "../util/types.js";
 import { Coalescer } from "./coalescer.js";
 import type { PeerHost } from "./host.js";
 import type { OpenStream } from "./streams.js";
@@ -52,8 +53,11 @@ export async function runStream<C extends Context>(
     if (replyTo !== undefined && streams.shared) await closeOrphans(host, session, replyTo);
     // The opening message is not recorded with the claim: if this node dies before the
     // final, the message is not "answered", and the client's re-send runs it again elsewhere.
-    await host.deliver(session, (seq) => encodeStreamOpen(seq, stream.id, replyTo));
-    await streams.open(stream);
+    // Awaited only when asynchronous: one node with an in-memory ledger needs no tick here.
+    const opened = host.deliver(session, (seq) => encodeStreamOpen(seq, stream.id, replyTo));
+    if (isThenable(opened)) await opened;
+    const shared = streams.open(stream);
+    if (shared !== undefined) await shared;
   } catch (error) {
     iterator.interrupt(); // nothing was streamed: the producer must not run on for nothing
     throw error;
@@ -107,8 +111,10 @@ export async function runStream<C extends Context>(
   signal.removeEventListener("abort", onAbort);
   // Stop the producer (a model call, a reader) without waiting for it: it may not listen.
   if (end !== "done" || failure !== undefined) iterator.interrupt();
-  await deltas.finish();
-  await streams.close(stream);
+  const flushed = deltas.finish();
+  if (flushed !== undefined) await flushed;
+  const unshared = streams.close(stream);
+  if (unshared !== undefined) await unshared;
   const body = request.data === undefined ? { text } : { text, data: request.data };
   const seq = await request.reply((s) => encodeStreamFinal(s, stream.id, body, end, replyTo));
   if (failure !== undefined) throw failure;

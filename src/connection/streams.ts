@@ -66,15 +66,18 @@ export class Streams {
     return this.config.broker !== undefined;
   }
 
-  /** Registers a stream that opened on this node. */
-  async open(stream: OpenStream): Promise<void> {
+  /** Registers a stream that opened on this node (synchronous on one node). */
+  open(stream: OpenStream): Promise<void> | undefined {
     let streams = this.local.get(stream.session);
     if (streams === undefined) {
       streams = new Map();
       this.local.set(stream.session, streams);
     }
     streams.set(stream.id, stream);
-    if (!this.shared) return;
+    return this.shared ? this.share(stream) : undefined;
+  }
+
+  private async share(stream: OpenStream): Promise<void> {
     try {
       await this.write(stream, stream.text);
       await this.updateIndex(stream.session, (index) => {
@@ -95,12 +98,15 @@ export class Streams {
     await this.config.store.set(streamKey(stream.session, stream.id), value, this.config.ttlMs);
   }
 
-  /** Unregisters a stream that is about to send its final message. */
-  async close(stream: OpenStream): Promise<void> {
+  /** Unregisters a stream that is about to send its final message (synchronous on one node). */
+  close(stream: OpenStream): Promise<void> | undefined {
     const streams = this.local.get(stream.session);
     streams?.delete(stream.id);
     if (streams?.size === 0) this.local.delete(stream.session);
-    if (!this.shared) return;
+    return this.shared ? this.unshare(stream) : undefined;
+  }
+
+  private async unshare(stream: OpenStream): Promise<void> {
     try {
       await this.updateIndex(stream.session, (index) => delete index[stream.id]);
       await this.config.store.delete(streamKey(stream.session, stream.id));
