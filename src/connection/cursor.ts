@@ -7,8 +7,11 @@
  */
 import { encodeDelta } from "../protocol/encode.js";
 
-/** Streams tracked per connection; the oldest is forgotten past this. */
-const MAX_STREAMS = 16;
+/**
+ * Streams tracked per connection (as many as the reference client tracks); past this the
+ * oldest is forgotten. A stream is forgotten anyway when its final message goes out.
+ */
+const MAX_STREAMS = 64;
 
 /** The offsets a connection has reached in the streams it is sent. */
 export class StreamCursor {
@@ -35,6 +38,11 @@ export class StreamCursor {
   snapshot(stream: string, text: string): string {
     this.track(stream, text.length);
     return encodeDelta(stream, 0, text);
+  }
+
+  /** The stream ended (its final message went out): nothing more to track. */
+  end(stream: string): void {
+    this.offsets.delete(stream);
   }
 
   private track(stream: string, offset: number): void {

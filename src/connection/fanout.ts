@@ -38,6 +38,8 @@ interface Payload {
   d?: unknown;
   a?: unknown;
   t?: unknown;
+  /** A stream that ended. */
+  x?: unknown;
 }
 
 /** Knows the live peers of each session on this node, and reaches the others' through the broker. */
@@ -86,6 +88,13 @@ export class Fanout {
     if (peers === undefined) return;
     const frame = encodeDelta(stream, at, text);
     for (const peer of peers) peer.outlet.delta(stream, at, text, frame);
+  }
+
+  /** A stream ended: the session's peers here and on other nodes stop tracking it. */
+  endStream(session: string, stream: string, remote: boolean): MaybePromise<void> {
+    const peers = this.live.get(session);
+    if (peers !== undefined) for (const peer of peers) peer.outlet.endStream(stream);
+    if (remote) return this.publish(session, { n: this.node(), x: stream });
   }
 
   /** Sends a delta to the session's live peers on the other nodes. */
@@ -190,6 +199,8 @@ export class Fanout {
       if (peers !== undefined) for (const peer of peers) peer.outlet.ephemeral(p.e);
     } else if (typeof p.d === "string" && typeof p.a === "number" && typeof p.t === "string") {
       this.localDelta(session, p.d, p.a, p.t);
+    } else if (typeof p.x === "string") {
+      void this.endStream(session, p.x, false);
     }
   }
 }

@@ -100,6 +100,11 @@ export class Outlet {
     if (out !== undefined) this.write(out);
   }
 
+  /** A stream's final message went out: its deltas are over. */
+  endStream(stream: string): void {
+    this.cursor?.end(stream);
+  }
+
   /** What arrived so far belongs to another session (a refused resume): forget it. */
   discard(): void {
     if (this.early !== undefined) this.early = [];

@@ -117,6 +117,9 @@ export async function runStream<C extends Context>(
   if (unshared !== undefined) await unshared;
   const body = request.data === undefined ? { text } : { text, data: request.data };
   const seq = await request.reply((s) => encodeStreamFinal(s, stream.id, body, end, replyTo));
+  // Connections stop tracking it (a session may open many streams over its life).
+  const ended = host.fanout.endStream(session, stream.id, streams.shared);
+  if (isThenable(ended)) await ended;
   if (failure !== undefined) throw failure;
   return {
     seq,
@@ -141,5 +144,6 @@ export async function closeOrphans<C extends Context>(
     await host.deliver(session, (seq) =>
       encodeStreamFinal(seq, orphan.id, { text: orphan.text }, "interrupted", orphan.replyTo),
     );
+    await host.fanout.endStream(session, orphan.id, true);
   }
 }

@@ -154,7 +154,13 @@ export class Streams {
     }
     const taken: Orphan[] = [];
     for (const orphan of found) {
-      const took = await this.updateIndex(session, (current) => delete current[orphan.id]);
+      // Taken only by the caller that removes it: another node may have taken it (or its own
+      // node closed it) since the index was read.
+      const took = await this.updateIndex(session, (current) => {
+        if (!(orphan.id in current)) return false;
+        delete current[orphan.id];
+        return true;
+      });
       if (!took) continue;
       taken.push(orphan);
       await this.config.store.delete(streamKey(session, orphan.id));

@@ -11,8 +11,13 @@ import type { Logger } from "../core/logger.js";
 import { TurnCancelledError, type TurnControl } from "../core/turn-control.js";
 import type { Broker, BrokerListener } from "../storage/broker.js";
 
-/** Cancels remembered for turns that had not started yet: at most this many… */
-const REMEMBERED = 1000;
+/**
+ * Cancels remembered for turns that had not started yet, per session (so one session's stale
+ * cancels never push out another's): at most this many sessions…
+ */
+const REMEMBERED_SESSIONS = 10_000;
+/** …this many cancels each (a session has at most a queue of messages waiting)… */
+const REMEMBERED_PER_SESSION = 16;
 /** …for this long. */
 const REMEMBER_MS = 60_000;
 /** The broker channel cancels travel on. */
@@ -42,8 +47,8 @@ export class Turns {
    * equal: then a list). Keyed by the id alone, which needs no string built per message.
    */
   private readonly byMessage = new Map<string, Running | Running[]>();
-  /** Cancels that found no turn yet, with when they lapse. */
-  private readonly early = new Map<string, number>();
+  /** Cancels that found no turn yet, per session: message id → when it lapses. */
+  private readonly early = new Map<string, Map<string, number>>();
   private listener: BrokerListener | undefined;
 
   constructor(private readonly config: TurnsConfig) {}
@@ -53,7 +58,13 @@ export class Turns {
    * that cancel). Checked before the chain runs, so the handler starts with its signal aborted.
    */
   cancelledEarly(session: string, id: string | undefined): boolean {
-    return this.early.size > 0 && id !== undefined && this.early.delete(`${session}\n${id}`);
+    if (this.early.size === 0 || id === undefined) return false;
+    const ids = this.early.get(session);
+    if (ids === undefined) return false;
+    const lapses = ids.get(id);
+    ids.delete(id);
+    if (ids.size === 0) this.early.delete(session);
+    return lapses !== undefined && lapses > Date.now();
   }
 
   /** Registers a running turn; `id` when it handles a client message. */
@@ -109,7 +120,7 @@ export class Turns {
       this.cancelTurn(control);
       return true;
     }
-    this.remember(`${session}\n${id}`);
+    this.remember(session, id);
     const broker = this.config.broker;
     if (!fromBroker && broker !== undefined) {
       const payload = JSON.stringify({ n: this.config.node(), s: session, i: id });
@@ -131,13 +142,24 @@ export class Turns {
     control.onEnd(() => clearTimeout(timer));
   }
 
-  private remember(key: string): void {
+  private remember(session: string, id: string): void {
     const now = Date.now();
-    for (const [old, lapses] of this.early) {
-      if (lapses > now && this.early.size < REMEMBERED) break;
-      this.early.delete(old);
+    let ids = this.early.get(session);
+    if (ids === undefined) {
+      // Sessions are kept oldest first; the oldest go when there are too many.
+      for (const [old, kept] of this.early) {
+        if (this.early.size < REMEMBERED_SESSIONS) break;
+        this.early.delete(old);
+        kept.clear();
+      }
+      ids = new Map();
+      this.early.set(session, ids);
     }
-    this.early.set(key, now + REMEMBER_MS);
+    for (const [old, lapses] of ids) {
+      if (lapses > now && ids.size < REMEMBERED_PER_SESSION) break;
+      ids.delete(old);
+    }
+    ids.set(id, now + REMEMBER_MS);
   }
 
   /** Listens for cancels from other nodes (with a broker). */
