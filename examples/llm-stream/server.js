@@ -68,7 +68,8 @@ async function answer(ctx, question) {
   // Resolves once the stream closed: end is "done", "cancelled" (the client sent a cancel),
   // "failed" (the source threw) or "interrupted".
   const final = await ctx.replyStream(source, {});
-  console.log(`answered (${final.end}, ${final.text.length} characters): ${question}`);
+  // The server's log (stderr, so the --demo client's output on stdout stays readable).
+  console.error(`[bot] answered (${final.end}, ${final.text.length} characters): ${question}`);
   if (failure !== undefined && !ctx.signal.aborted) {
     console.error("the model call failed:", failure instanceof Error ? failure.message : failure);
     await ctx.reply("Sorry, the model could not answer (see the server log).");
