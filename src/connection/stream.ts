@@ -98,7 +98,7 @@ export async function runStream<C extends Context>(
     if (aborted) resolve();
     else iterator.next().then(take, reject);
   });
-  signal.addEventListener("abort", onAbort, { once: true });
+  const stopListening = control.onAbort(onAbort);
   let end: StreamEnd = "done";
   try {
     await reading;
@@ -108,7 +108,7 @@ export async function runStream<C extends Context>(
     end = aborted ? endFor(signal.reason) : "failed";
     if (!aborted) failure = error;
   }
-  signal.removeEventListener("abort", onAbort);
+  stopListening();
   // Stop the producer (a model call, a reader) without waiting for it: it may not listen.
   if (end !== "done" || failure !== undefined) iterator.interrupt();
   const flushed = deltas.finish();

@@ -42,6 +42,8 @@ export class TurnControl {
   /** Whether the turn ended (its chain finished, or the bot gave up on it). */
   ended = false;
   private endHooks: Array<() => void> | undefined;
+  /** Called when the signal aborts; one listener on the signal for all of them. */
+  private abortHooks: Set<() => void> | undefined;
 
   /** Whether the bot gave up on this turn. */
   get abandoned(): boolean {
@@ -66,6 +68,23 @@ export class TurnControl {
     this.abandonedBy = reason;
     this.abort(reason);
     this.cutWith?.(reason);
+  }
+
+  /**
+   * Calls `hook` when the signal aborts; returns the way to stop. Many of them (a turn that
+   * streams several replies) share one listener, so the signal never holds more than one.
+   */
+  onAbort(hook: () => void): () => void {
+    if (this.abortHooks === undefined) {
+      const hooks = new Set<() => void>();
+      this.abortHooks = hooks;
+      this.signal.addEventListener("abort", () => {
+        for (const run of [...hooks]) run();
+      });
+    }
+    const hooks = this.abortHooks;
+    hooks.add(hook);
+    return () => hooks.delete(hook);
   }
 
   /** Runs `hook` once the turn ended (at once if it has). */
