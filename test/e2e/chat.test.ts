@@ -1,13 +1,11 @@
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { browserSuite, launchChromium } from "../helpers/chromium.js";
 
 // Browser end-to-end tests of the demo web chat (examples/demo) in Debian's chromium.
 // The demo imports the built package, so `npm run build` must have run (`npm test` does).
-const CHROMIUM = "/usr/bin/chromium";
 const DEMO = new URL("../../examples/demo/server.js", import.meta.url).href;
-const DIST = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
 // The committed screenshot is refreshed on demand (UPDATE_SCREENSHOT=1); otherwise the test
 // writes to test-results/ so a test run leaves the work tree clean.
 const SCREENSHOT = fileURLToPath(
@@ -18,13 +16,7 @@ const SCREENSHOT = fileURLToPath(
     import.meta.url,
   ),
 );
-const missing = [!existsSync(CHROMIUM) && CHROMIUM, !existsSync(DIST) && "dist/ (npm run build)"]
-  .filter(Boolean)
-  .join(", ");
-if (missing && process.env.CI !== "true") {
-  console.warn(`[skip] browser e2e tests: missing ${missing}`);
-}
-const run = missing && process.env.CI !== "true" ? describe.skip : describe;
+const run = browserSuite("browser e2e tests");
 
 interface Demo {
   url: string;
@@ -52,19 +44,7 @@ run("demo web chat in chromium", () => {
       startDemo(options: { port: number }): Promise<Demo>;
     };
     demo = await startDemo({ port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -1,24 +1,15 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { browserSuite, launchChromium } from "../helpers/chromium.js";
 
 // Streamed replies in the demo web chat (examples/demo), end to end in Debian's chromium:
 // a `/story` grows word by word in one bubble, Stop ends it, a reload mid-stream continues
 // it, two tabs show the same stream, `/think` shows the typing indicator and `/fix` edits a
 // message. The demo imports the built package, so `npm run build` must have run.
-const CHROMIUM = "/usr/bin/chromium";
 const DEMO = new URL("../../examples/demo/server.js", import.meta.url).href;
 const BOT = new URL("../../examples/demo/bot.js", import.meta.url).href;
 const MODEL = new URL("../../examples/shared/local-model.js", import.meta.url).href;
-const DIST = fileURLToPath(new URL("../../dist/index.js", import.meta.url));
-const missing = [!existsSync(CHROMIUM) && CHROMIUM, !existsSync(DIST) && "dist/ (npm run build)"]
-  .filter(Boolean)
-  .join(", ");
-if (missing && process.env.CI !== "true") {
-  console.warn(`[skip] browser streaming e2e tests: missing ${missing}`);
-}
-const run = missing && process.env.CI !== "true" ? describe.skip : describe;
+const run = browserSuite("browser streaming e2e tests");
 
 interface Demo {
   url: string;
@@ -180,19 +171,7 @@ run("streamed replies in the demo web chat (chromium)", () => {
     const { localAnswer } = (await import(MODEL)) as { localAnswer(prompt: string): string };
     answerTo = (topic) => localAnswer(storyPrompt(topic));
     demo = await startDemo({ port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
