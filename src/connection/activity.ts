@@ -96,7 +96,7 @@ export class TurnActivity<C extends Context> {
     if (this.ended && kind !== "idle") return;
     this.shown = kind !== "idle";
     const frame = { kind, ttlMs, ...(this.replyTo !== undefined && { replyTo: this.replyTo }) };
-    this.host.ephemeral(
+    this.host.fanout.ephemeral(
       this.session,
       encodeActivity(label === undefined ? frame : { ...frame, label }),
     );

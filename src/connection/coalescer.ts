@@ -31,11 +31,7 @@ export class Coalescer<C extends Context> {
     if (!host.streams.shared) return;
     const { heartbeatMs } = host.streaming;
     this.heartbeat = setInterval(() => {
-      if (Date.now() - this.lastWrite >= heartbeatMs && this.remote === undefined) {
-        this.remote = this.pump().finally(() => {
-          this.remote = undefined;
-        });
-      }
+      if (Date.now() - this.lastWrite >= heartbeatMs) this.startPump();
     }, heartbeatMs);
     (this.heartbeat as { unref?: () => void }).unref?.();
   }
@@ -61,11 +57,15 @@ export class Coalescer<C extends Context> {
       this.host.fanout.localDelta(session, id, at, text.slice(at, at + max));
     }
     this.localSent = text.length;
-    if (this.host.streams.shared && this.remote === undefined) {
-      this.remote = this.pump().finally(() => {
-        this.remote = undefined;
-      });
-    }
+    if (this.host.streams.shared) this.startPump();
+  }
+
+  /** Starts the write-then-publish loop unless it runs already. */
+  private startPump(): void {
+    if (this.remote !== undefined) return;
+    this.remote = this.pump().finally(() => {
+      this.remote = undefined;
+    });
   }
 
   /** Writes the text so far to the store, then publishes what other nodes lack; repeats until caught up. */

@@ -87,6 +87,4 @@ export interface PeerHost<C extends Context> {
   readonly fanout: Fanout;
   /** The bot's streaming options. */
   readonly streaming: ResolvedStreaming;
-  /** Sends an ephemeral frame (an activity) to every live peer of a session, on every node. */
-  ephemeral(session: string, frame: string): void;
 }

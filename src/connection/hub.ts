@@ -127,11 +127,6 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
     this.fanout.detach(session, peer);
   }
 
-  /** Sends an ephemeral frame (an activity) to every live peer of a session, on every node. */
-  ephemeral(session: string, frame: string): void {
-    this.fanout.ephemeral(session, frame);
-  }
-
   /** Removes a closed peer. */
   forget(peer: LivePeer): void {
     this.peers.delete(peer);

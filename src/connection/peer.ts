@@ -90,7 +90,7 @@ export class Peer<C extends Context>
       case "cancel": {
         // Not queued: it must reach the turn that is running now. A cancel for a message
         // that is not running (finished, unknown, another session's) changes nothing.
-        const refusal = this.checkFlood();
+        const refusal = this.flood().check(Date.now(), this.queued);
         if (refusal !== undefined) return this.refuse(frame.id, refusal);
         if (this.session !== undefined) return void this.host.turns.cancel(this.session, frame.id);
         // Before the welcome: applied once the session is known (a few at most).
@@ -100,7 +100,7 @@ export class Peer<C extends Context>
       }
       case "message": {
         const arrived = Date.now();
-        const refusal = this.checkFlood(arrived);
+        const refusal = this.flood().check(arrived, this.queued);
         if (refusal !== undefined) return this.refuse(frame.id, refusal);
         if (this.state === "new") {
           this.state = "handshaking";
@@ -162,9 +162,10 @@ export class Peer<C extends Context>
     this.write(encodeError(code, message, replyTo, retryAfterMs));
   }
 
-  private checkFlood(arrived = Date.now()): Refusal | undefined {
+  /** The connection's flood guard, made on first use. */
+  private flood(): FloodGuard {
     this.guard ??= new FloodGuard(this.host, addressKey(this.info.remoteAddress));
-    return this.guard.check(arrived, this.queued);
+    return this.guard;
   }
 
   private refuse(id: string | undefined, { message, retryAfterMs, counts }: Refusal): void {
@@ -180,8 +181,7 @@ export class Peer<C extends Context>
     counts = true,
   ) {
     this.host.emit("violation", { connectionId: this.connection.id, code, message });
-    this.guard ??= new FloodGuard(this.host, addressKey(this.info.remoteAddress));
-    if (counts && this.guard.violation()) {
+    if (counts && this.flood().violation()) {
       return this.close(CloseCode.TooManyViolations, "too many violations");
     }
     this.sendError(code, message, replyTo, retry);

@@ -118,15 +118,27 @@ export class Streams {
 
   /** The open streams of a session with their text so far, for a resuming client. */
   async snapshot(session: string): Promise<StreamSnapshot[]> {
-    const out: StreamSnapshot[] = [];
-    const mine = this.local.get(session);
-    for (const stream of mine?.values() ?? []) out.push({ id: stream.id, text: stream.text });
-    if (!this.shared) return out;
+    const mine = [...(this.local.get(session)?.values() ?? [])];
+    const out: StreamSnapshot[] = mine.map(({ id, text }) => ({ id, text }));
+    for (const { id, stored, stale } of await this.elsewhere(session)) {
+      if (stored !== undefined && !stale) out.push({ id, text: stored.t });
+    }
+    return out;
+  }
+
+  /**
+   * The streams of `session` in the store that this node does not run, with their records
+   * (`undefined` when gone) and whether they are stale (not written for 3 heartbeats).
+   */
+  private async elsewhere(session: string) {
+    if (!this.shared) return [];
     const stale = Date.now() - 3 * this.config.streaming.heartbeatMs;
-    for (const [id] of Object.entries((await this.readIndex(session)) ?? {})) {
+    const mine = this.local.get(session);
+    const out: Array<{ id: string; replyTo: string; stored?: Stored; stale: boolean }> = [];
+    for (const [id, replyTo] of Object.entries((await this.readIndex(session)) ?? {})) {
       if (mine?.has(id) === true) continue;
       const stored = await this.read(session, id);
-      if (stored !== undefined && stored.b >= stale) out.push({ id, text: stored.t });
+      out.push({ id, replyTo, ...(stored && { stored }), stale: (stored?.b ?? 0) < stale });
     }
     return out;
   }
@@ -138,17 +150,10 @@ export class Streams {
    * their node lost its claim. Each orphan is taken by one caller only.
    */
   async orphans(session: string, replyTo?: string): Promise<Orphan[]> {
-    if (!this.shared) return [];
-    const index = await this.readIndex(session);
-    if (index === undefined) return [];
-    const stale = Date.now() - 3 * this.config.streaming.heartbeatMs;
-    const mine = this.local.get(session);
     const found: Orphan[] = [];
-    for (const [id, to] of Object.entries(index)) {
-      if (mine?.has(id) === true) continue;
-      const stored = await this.read(session, id);
+    for (const { id, replyTo: to, stored, stale } of await this.elsewhere(session)) {
       const answers = replyTo !== undefined && to === replyTo;
-      if (stored === undefined || answers || stored.b < stale) {
+      if (stored === undefined || answers || stale) {
         found.push({ id, replyTo: to === "" ? undefined : to, text: stored?.t ?? "" });
       }
     }

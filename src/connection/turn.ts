@@ -61,7 +61,7 @@ export function runTurn<C extends Context>(
     services: host.config.services,
     sink,
   }) as C;
-  if (host.turns.cancelledEarly(inbound.session, replyTo)) host.turns.cancelNow(ctx.control);
+  if (host.turns.cancelledEarly(inbound.session, replyTo)) host.turns.cancelTurn(ctx.control);
   const chain = run(host.handler, ctx);
   if (isPending(chain)) return guarded(host, peer, ctx, chain as Promise<unknown>, inbound, sink);
   sink.finish();
@@ -95,7 +95,7 @@ function guarded<C extends Context>(
   if (inbound.update === "message") sink.startTyping();
   const done = () => {
     clearTimeout(timer);
-    host.turns.delete(control, session, replyTo);
+    host.turns.delete(control, replyTo);
     control.finish();
     sink.finish();
   };

@@ -85,13 +85,8 @@ export class Turns {
     return found.find((r) => r.session === session)?.control;
   }
 
-  /** Cancels a turn whose message was cancelled before it started. */
-  cancelNow(control: TurnControl): void {
-    this.cancelTurn(control);
-  }
-
   /** Unregisters a turn that ended. */
-  delete(control: TurnControl, _session: string, id: string | undefined): void {
+  delete(control: TurnControl, id: string | undefined): void {
     this.all.delete(control);
     if (id === undefined) return;
     const found = this.byMessage.get(id);
@@ -131,7 +126,8 @@ export class Turns {
     return false;
   }
 
-  private cancelTurn(control: TurnControl): void {
+  /** Cancels a turn (also one whose message was cancelled before it started). */
+  cancelTurn(control: TurnControl): void {
     if (control.signal.aborted) return;
     const reason = new TurnCancelledError();
     control.abort(reason);
