@@ -74,6 +74,14 @@ module.exports = {
       to: { path: "node_modules/(ws|ioredis|isomorphic-ws)/" },
     },
     {
+      name: "client-ws-only-in-node-build",
+      comment:
+        "botwire/client loads ws only in its Node build (src/client/node.ts, the `node` export condition): browsers, Deno, Bun and workerd must never load it.",
+      severity: "error",
+      from: { path: "^src/client/", pathNot: "^src/client/node\\.ts$" },
+      to: { path: "node_modules/(ws|isomorphic-ws)/" },
+    },
+    {
       name: "entry-files-on-top",
       comment:
         "Only entry files (src/*.ts, src/*/index.ts) re-export; nothing imports src/index.ts.",

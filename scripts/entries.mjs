@@ -29,6 +29,24 @@ export const entries = [
     audience: "serving a bot over WebSocket in Node (`serve`)",
   },
   {
+    subpath: "./bun",
+    name: "bun",
+    source: "src/transports/bun/index.ts",
+    audience: "serving a bot from Bun's own WebSocket server (`Bun.serve`)",
+  },
+  {
+    subpath: "./web",
+    name: "web",
+    source: "src/transports/web/index.ts",
+    audience: "serving a bot on standard server WebSockets: Deno, Cloudflare Workers, Hono",
+  },
+  {
+    subpath: "./socket.io",
+    name: "socket.io",
+    source: "src/transports/socket-io/index.ts",
+    audience: "mounting a bot on an existing Socket.IO server or namespace",
+  },
+  {
     subpath: "./testing",
     name: "testing",
     source: "src/testing/index.ts",
@@ -40,6 +58,7 @@ export const entries = [
     source: "src/client/index.ts",
     audience: "apps that talk to a bot: `BotClient` for browsers and Node",
     dom: true,
+    node: { name: "client.node", source: "src/client/node.ts" },
   },
   {
     subpath: "./redis",
@@ -91,18 +110,46 @@ export function importPath(entry) {
   return entry.subpath === "." ? packageName : `${packageName}/${entry.subpath.slice(2)}`;
 }
 
-/** package.json `exports`: types first for both `import` and `require`. */
+/**
+ * The runtimes that have a global WebSocket and resolve an entry's portable build even where
+ * they also match `node` (Deno and Bun do): listed before `node` in the conditions.
+ */
+export const webConditions = ["browser", "deno", "bun", "workerd", "worker"];
+
+/**
+ * package.json `exports`: types first for both `import` and `require`. An entry with a
+ * `node` build maps the web runtimes' conditions to its portable build, then `node` to the
+ * Node build; both builds share the portable build's types (their API is the same).
+ */
 export function packageExports() {
   /** @type {Record<string, unknown>} */
   const map = {};
-  for (const { subpath, name } of entries) {
+  for (const { subpath, name, node } of entries) {
+    const build = (file) => ({
+      import: { types: `./dist/${name}.d.ts`, default: `./dist/${file}.js` },
+      require: { types: `./dist/${name}.d.cts`, default: `./dist/${file}.cjs` },
+    });
+    if (node === undefined) {
+      map[subpath] = build(name);
+      continue;
+    }
+    const web = build(name);
     map[subpath] = {
-      import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
-      require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+      ...Object.fromEntries(webConditions.map((c) => [c, web])),
+      node: build(node.name),
+      ...web,
     };
   }
   map["./package.json"] = "./package.json";
   return map;
+}
+
+/** package.json `sideEffects`: the Node builds register their WebSocket when loaded. */
+export function packageSideEffects() {
+  const files = entries.flatMap((e) =>
+    e.node === undefined ? [] : [`./dist/${e.node.name}.js`, `./dist/${e.node.name}.cjs`],
+  );
+  return files.length === 0 ? false : files;
 }
 
 /** package.json `typesVersions`: the subpaths for TypeScript's node10 resolution. */
@@ -117,7 +164,12 @@ export function packageTypesVersions() {
 
 /** tsup's `entry`: output name → source file. */
 export function tsupEntry() {
-  return Object.fromEntries(entries.map((e) => [e.name, e.source]));
+  return Object.fromEntries(
+    entries.flatMap((e) => [
+      [e.name, e.source],
+      ...(e.node === undefined ? [] : [[e.node.name, e.node.source]]),
+    ]),
+  );
 }
 
 // `node scripts/entries.mjs --write` rewrites package.json's entry fields from the list;
@@ -129,6 +181,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const file = fileURLToPath(new URL("../package.json", import.meta.url));
     const pkg = JSON.parse(readFileSync(file, "utf8"));
     pkg.exports = packageExports();
+    pkg.sideEffects = packageSideEffects();
     pkg.typesVersions = packageTypesVersions();
     writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
     console.log(`package.json: ${entries.length} entry points written`);

@@ -12,8 +12,8 @@ import { build } from "esbuild";
 const entry = fileURLToPath(new URL("../../src/client/index.ts", import.meta.url));
 
 /**
- * Bundles the client with its dependencies (eventemitter3; isomorphic-ws resolves to its
- * `browser` file, which re-exports the browser's WebSocket, so `ws` is never included).
+ * Bundles the client with its dependencies (eventemitter3). The portable build of the client
+ * uses the browser's WebSocket and never imports `ws` (only src/client/node.ts does).
  * @returns {Promise<{ code: string, bytes: number, gzipBytes: number }>}
  */
 export async function buildBrowserClient() {

@@ -4,7 +4,8 @@
  * It reconnects with exponential backoff and full jitter, resumes its session so no bot
  * message is lost or seen twice, and keeps each message it sends until the server confirms
  * it, re-sending after a reconnect (the server handles an id once). In browsers it uses the
- * native WebSocket; in Node it uses `ws`.
+ * native WebSocket (as in Deno, Bun, workerd and Node ≥ 22); in Node 20 it uses `ws`, which
+ * only Node's build of this entry point loads (the `node` export condition).
  *
  * @example
  * ```ts

@@ -3,8 +3,6 @@
  * undici's WebSocket all fit without importing their types.
  * @module
  */
-import IsomorphicWebSocket from "isomorphic-ws";
-
 /** The part of the standard WebSocket API the client uses. */
 export interface WebSocketLike {
   /** 0 connecting, 1 open, 2 closing, 3 closed. */
@@ -30,9 +28,20 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 export const OPEN = 1;
 
 /**
- * The constructor to use: the option, else the platform's global WebSocket, else `ws`
- * through isomorphic-ws. Bundlers for the browser take isomorphic-ws's `browser` file,
- * which re-exports the global, so `ws` never reaches a browser bundle.
+ * Node 20 has no global WebSocket: the Node build of the client (`./node.ts`, picked by the
+ * `node` export condition) registers `ws` here. Every other build leaves it unset, so neither
+ * a browser bundle nor Deno, Bun or workerd ever loads `ws`.
+ */
+let fallback: WebSocketConstructor | undefined;
+
+/** Registers the constructor to use where the platform has no global WebSocket. */
+export function useFallbackWebSocket(constructor: WebSocketConstructor): void {
+  fallback = constructor;
+}
+
+/**
+ * The constructor to use: the option, else the platform's global WebSocket (browsers, Deno,
+ * Bun, workerd, Node ≥ 22), else the registered fallback (`ws` in Node 20–21).
  */
 export function resolveWebSocket(option: WebSocketConstructor | undefined): WebSocketConstructor {
   if (option !== undefined) {
@@ -43,8 +52,7 @@ export function resolveWebSocket(option: WebSocketConstructor | undefined): WebS
   }
   const global = (globalThis as { WebSocket?: unknown }).WebSocket;
   if (typeof global === "function") return global as WebSocketConstructor;
-  const fallback = IsomorphicWebSocket as unknown;
-  if (typeof fallback === "function") return fallback as WebSocketConstructor;
+  if (fallback !== undefined) return fallback;
   throw new TypeError(
     "BotClient: no WebSocket implementation found; pass options.WebSocket (e.g. from 'ws')",
   );

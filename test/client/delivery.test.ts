@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BotClient, type BotMessage, type OpenEvent } from "../../src/client/index.js";
+import { BotClient, type BotMessage, type OpenEvent } from "../../src/client/node.js";
 import { Bot, type Limits } from "../../src/index.js";
 import { DEFAULT_LIMITS } from "../../src/middleware/index.js";
 import { MemoryLedger } from "../../src/storage/index.js";

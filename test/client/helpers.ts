@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { WebSocket } from "ws";
-import type { WebSocketConstructor, WebSocketLike } from "../../src/client/index.js";
+import type { WebSocketConstructor, WebSocketLike } from "../../src/client/node.js";
 import type { Bot, Context } from "../../src/index.js";
 import { type ServeHandle, serve } from "../../src/transports/ws/index.js";
 

@@ -9,7 +9,7 @@ import {
   ProtocolError,
   type ReconnectingEvent,
   ServerError,
-} from "../../src/client/index.js";
+} from "../../src/client/node.js";
 import { Bot } from "../../src/index.js";
 import { HandshakeRejection, withHandshake } from "../../src/middleware/index.js";
 import { fast, serveBot, until } from "./helpers.js";

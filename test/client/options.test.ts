@@ -15,7 +15,7 @@ describe("client options", () => {
     const options = resolveOptions({ reconnect: false, WebSocket: class {} as never });
     expect(options.reconnect).toBe(false);
     expect(options).toMatchObject({ requestTimeoutMs: 30_000, maxQueue: 100, ackEvery: 32 });
-    expect(resolveOptions({}).reconnect).toEqual({
+    expect(resolveOptions({ WebSocket: class {} as never }).reconnect).toEqual({
       initialDelayMs: 500,
       maxDelayMs: 30_000,
       factor: 2,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BotClient, type ServerError } from "../../src/client/index.js";
+import { BotClient, type ServerError } from "../../src/client/node.js";
 import { Bot, rateLimit } from "../../src/index.js";
 import { type Served, serveBot } from "./helpers.js";
 

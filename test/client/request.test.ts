@@ -6,7 +6,7 @@ import {
   QueueFullError,
   RequestTimeoutError,
   ServerError,
-} from "../../src/client/index.js";
+} from "../../src/client/node.js";
 import { Bot } from "../../src/index.js";
 import { fast, gate, type Served, serveBot, until } from "./helpers.js";
 

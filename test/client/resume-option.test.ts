@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BotClient } from "../../src/client/index.js";
+import { BotClient } from "../../src/client/node.js";
 import { until } from "../helpers/until.js";
 import { ALL_FEATURES, scriptedServer } from "./scripted.js";
 

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
-import { BotClient, type BotClientOptions } from "../../src/client/index.js";
+import { BotClient, type BotClientOptions } from "../../src/client/node.js";
 import { until } from "./helpers.js";
 
 /** A frame the client sent, with the index of the connection it came on. */

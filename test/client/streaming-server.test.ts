@@ -5,7 +5,7 @@ import {
   type DeltaEvent,
   type EditEvent,
   type RetractEvent,
-} from "../../src/client/index.js";
+} from "../../src/client/node.js";
 import { Bot } from "../../src/index.js";
 import { controlledWebSocket, fast, type Served, serveBot, until } from "./helpers.js";
 

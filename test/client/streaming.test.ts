@@ -4,7 +4,7 @@ import {
   type DeltaEvent,
   ServerError,
   type StreamEvent,
-} from "../../src/client/index.js";
+} from "../../src/client/node.js";
 import { until } from "./helpers.js";
 import { ALL_FEATURES, connectedClient, recorder, scriptedServer } from "./scripted.js";
 

@@ -6,7 +6,7 @@ import {
   type DeltaEvent,
   ProtocolError,
   type StreamEvent,
-} from "../../src/client/index.js";
+} from "../../src/client/node.js";
 import { until } from "./helpers.js";
 import { ALL_FEATURES, connectedClient, recorder, scriptedServer } from "./scripted.js";
 

@@ -2,7 +2,7 @@ import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BotClient, type BotMessage } from "../../src/client/index.js";
+import { BotClient, type BotMessage } from "../../src/client/node.js";
 import { startBalancer } from "../helpers/balancer.js";
 import { skipWithoutBuild } from "../helpers/dist-built.js";
 import { skipWithoutRedis } from "../helpers/redis-available.js";

@@ -3,7 +3,7 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { BotClient, type BotMessage } from "../../src/client/index.js";
+import { BotClient, type BotMessage } from "../../src/client/node.js";
 import { skipWithoutBuild } from "../helpers/dist-built.js";
 import { redisAvailable } from "../helpers/redis-available.js";
 

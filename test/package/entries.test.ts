@@ -4,7 +4,9 @@ import {
   entries,
   importPath,
   packageExports,
+  packageSideEffects,
   packageTypesVersions,
+  webConditions,
 } from "../../scripts/entries.mjs";
 
 // scripts/entries.mjs is the one list of entry points; tsup, typedoc and the consumer check
@@ -26,10 +28,29 @@ describe("entry points", () => {
   it("lists types first for both import and require", () => {
     for (const entry of entries) {
       const conditions = pkg.exports[entry.subpath];
-      expect(Object.keys(conditions)).toEqual(["import", "require"]);
-      expect(Object.keys(conditions.import)).toEqual(["types", "default"]);
-      expect(Object.keys(conditions.require)).toEqual(["types", "default"]);
+      const builds =
+        entry.node === undefined
+          ? [conditions]
+          : [...webConditions.map((c) => conditions[c]), conditions.node, conditions];
+      const outer = entry.node === undefined ? [] : [...webConditions, "node"];
+      expect(Object.keys(conditions)).toEqual([...outer, "import", "require"]);
+      for (const build of builds) {
+        expect(Object.keys(build.import)).toEqual(["types", "default"]);
+        expect(Object.keys(build.require)).toEqual(["types", "default"]);
+      }
     }
+  });
+
+  it("gives web runtimes the portable build and Node the one that may load ws", () => {
+    const client = pkg.exports["./client"];
+    for (const condition of webConditions) {
+      expect(client[condition].import.default).toBe("./dist/client.js");
+    }
+    expect(client.node.import.default).toBe("./dist/client.node.js");
+    expect(client.node.require.default).toBe("./dist/client.node.cjs");
+    // The Node build registers ws when loaded: bundlers must not drop it as side-effect free.
+    expect(pkg.sideEffects).toEqual(packageSideEffects());
+    expect(pkg.sideEffects).toEqual(["./dist/client.node.js", "./dist/client.node.cjs"]);
   });
 
   it("points main, module and types at the root entry", () => {
