@@ -29,6 +29,7 @@ export {
 export type {
   RunningTransport,
   SuiteSocket,
+  TransportCaseName,
   TransportFixture,
   TransportSettings,
 } from "./transport-fixture.js";

@@ -12,8 +12,12 @@ export interface SuiteSocket {
   send(frame: string): void;
   /** Sends a binary frame (any bytes). */
   sendBinary(): void;
-  /** Stops reading from the connection, so that the server's writes back up. */
-  pause(): void;
+  /**
+   * Stops reading from the connection, so that the server's writes back up. A client that
+   * cannot stop reading (a WHATWG WebSocket) leaves it out, and its fixture lists the
+   * slow-reader case in {@link TransportFixture.notApplicable} with the reason.
+   */
+  pause?(): void;
   /** The text frames received so far, in order. */
   readonly received: readonly string[];
   /** Resolves with the close code once the connection closed (from either side). */
@@ -21,9 +25,10 @@ export interface SuiteSocket {
   /** Closes the connection from the client side (normal closure). */
   close(): void;
   /**
-   * Optional: breaks the connection below the protocol (e.g. writes an invalid WebSocket
-   * frame), so that the server's socket reports an error. The case that needs it is
-   * skipped for a transport without sockets that can fail.
+   * Breaks the connection below the protocol (e.g. writes an invalid WebSocket frame), so
+   * that the server's socket reports an error. A client that cannot (in-memory connections)
+   * leaves it out, and its fixture lists the broken-connection case in
+   * {@link TransportFixture.notApplicable} with the reason.
    */
   break?(): void;
 }
@@ -42,8 +47,25 @@ export interface TransportSettings {
   helloTimeoutMs: number;
 }
 
+/** The name of one case of the transport conformance suite. */
+export type TransportCaseName =
+  | "answers hello with a welcome"
+  | "takes a frame that is not JSON as a plain text message"
+  | "answers a binary frame with bad_request and keeps the connection"
+  | "closes a client that stops reading with 1013"
+  | "closes a connection that says nothing with 4408"
+  | "reports a client's close as a disconnect, to the chain and to events"
+  | "contains a connection that breaks: the others go on";
+
 /** How the suite starts the transport under test. */
 export interface TransportFixture {
+  /**
+   * Cases this transport or its test client cannot run, each with the reason: the suite
+   * registers them as skipped (through `skip`, the runner's `it.skip`) with the reason in
+   * the title, so a report says what was not tested and why. A case that needs `pause` or
+   * `break` fails when the socket lacks it and the case is not listed here.
+   */
+  notApplicable?: Partial<Record<TransportCaseName, string>>;
   /**
    * Starts `bot` on a fresh transport with `settings` (e.g. `serve(bot, { port: 0, … })`, or
    * `bot.start(transport)`); resolves once it accepts connections.

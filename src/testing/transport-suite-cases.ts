@@ -7,7 +7,12 @@
 import { Bot } from "../bot/bot.js";
 import type { DisconnectEvent } from "../core/events.js";
 import { suiteAssert } from "../storage/suite-assert.js";
-import type { RunningTransport, SuiteSocket, TransportFixture } from "./transport-fixture.js";
+import type {
+  RunningTransport,
+  SuiteSocket,
+  TransportCaseName,
+  TransportFixture,
+} from "./transport-fixture.js";
 
 const { same, ok } = suiteAssert("transport suite");
 const fail: (message: string) => never = suiteAssert("transport suite").fail;
@@ -74,6 +79,11 @@ async function withTransport(
   }
 }
 
+/** Why a case cannot run: the client lacks a capability and the fixture did not say so. */
+function missing(capability: string, title: string): string {
+  return `the suite socket has no ${capability}(); if the client cannot, list "${title}…" in fixture.notApplicable with the reason`;
+}
+
 /** Opens a connection and completes the handshake; resolves with the socket and its welcome. */
 async function welcomed(running: RunningTransport) {
   const socket = await running.connect();
@@ -118,6 +128,7 @@ export const transportCases = {
   "closes a client that stops reading with 1013": (fixture: TransportFixture) =>
     withTransport(fixture, async (running, { bot, disconnects }) => {
       const { socket, session } = await welcomed(running);
+      if (socket.pause === undefined) fail(missing("pause", "closes a client that stops reading"));
       socket.pause();
       const chunk = "x".repeat(16 * 1024);
       // Far more than the limit plus every buffer on the way (8000 × 16 KiB = 125 MiB).
@@ -155,7 +166,7 @@ export const transportCases = {
     withTransport(fixture, async (running, { disconnects }) => {
       const broken = await welcomed(running);
       const healthy = await welcomed(running);
-      if (broken.socket.break === undefined) return;
+      if (broken.socket.break === undefined) fail(missing("break", "contains a connection"));
       broken.socket.break();
       await broken.socket.closed;
       await until(() => disconnects.length === 1, "the broken connection's disconnect");
@@ -163,4 +174,4 @@ export const transportCases = {
       const reply = await next(healthy.socket, "message");
       same(reply.text, "echo: ping", "reply on the healthy connection");
     }),
-} satisfies Record<string, (fixture: TransportFixture) => Promise<void>>;
+} satisfies Record<TransportCaseName, (fixture: TransportFixture) => Promise<void>>;

@@ -17,6 +17,11 @@ export interface TransportSuiteOptions {
   /** The runner's `it`/`test` (one async test). */
   it: (name: string, body: () => Promise<void>) => unknown;
   /**
+   * The runner's `it.skip`, for the cases the fixture lists in `notApplicable`. Without it
+   * those cases are left out of the run (their names and reasons are still in the fixture).
+   */
+  skip?: (name: string, body: () => Promise<void>) => unknown;
+  /**
    * The suite's name, shown by the runner.
    * @default "transport conformance"
    */
@@ -45,9 +50,12 @@ export function runTransportSuite(options: TransportSuiteOptions): void {
   if (typeof describe !== "function" || typeof it !== "function") {
     throw new TypeError("runTransportSuite: pass your test runner's describe and it");
   }
+  const notApplicable: Partial<Record<string, string>> = fixture.notApplicable ?? {};
   describe(options.name ?? "transport conformance", () => {
     for (const [title, body] of Object.entries(transportCases)) {
-      it(title, () => body(fixture));
+      const reason = notApplicable[title];
+      if (reason === undefined) it(title, () => body(fixture));
+      else options.skip?.(`${title} (not applicable: ${reason})`, () => body(fixture));
     }
   });
 }

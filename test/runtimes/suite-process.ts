@@ -12,6 +12,7 @@ import { ROOT } from "./helpers.js";
 export interface CaseResult {
   title: string;
   ok: boolean;
+  skipped?: boolean;
   error?: string;
 }
 
@@ -62,7 +63,10 @@ export interface RuntimeSuiteOptions {
   skip?: boolean;
   /** Produces the results: usually collectResults(binary, args). */
   results: () => Promise<CaseResult[]>;
-  /** Cases the transport cannot run in this runtime, each with the reason (shown in the title). */
+  /**
+   * Cases the transport cannot run in this runtime, each with the reason (shown in the
+   * title): the same list as the fixture's `notApplicable` in the runtime.
+   */
   notApplicable?: Record<string, string>;
 }
 
@@ -75,10 +79,18 @@ export function runtimeSuite(options: RuntimeSuiteOptions): void {
     }, 300_000);
     for (const title of Object.keys(transportCases)) {
       const reason = options.notApplicable?.[title];
-      const name = reason === undefined ? title : `${title} (not applicable: ${reason})`;
-      it(name, () => {
+      if (reason !== undefined) {
+        const name = `${title} (not applicable: ${reason})`;
+        it(`declares: ${name}`, () => {
+          expect(results.find((r) => r.title === name)?.skipped, "skipped in the runtime").toBe(
+            true,
+          );
+        });
+        continue;
+      }
+      it(title, () => {
         const result = results.find((r) => r.title === title);
-        expect(result, `no result for "${title}"`).toBeDefined();
+        expect(result, `no result for "${title}" (skipped in the runtime?)`).toBeDefined();
         if (result?.ok !== true) throw new Error(result?.error ?? "failed");
       });
     }
