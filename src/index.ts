@@ -24,6 +24,7 @@
 
 // The bot
 export { Bot, type BotOptions, type Recipient } from "./bot/bot.js";
+export type { StopOptions } from "./bot/options.js";
 export { Composer } from "./bot/composer.js";
 export type { BotEvents } from "./core/events.js";
 export type { Limits } from "./core/limits.js";

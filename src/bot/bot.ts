@@ -16,7 +16,7 @@ import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
 import { intentSetup, withIntents } from "../router/intent/predicate.js";
-import { type BotOptions, checkMs } from "./options.js";
+import { type BotOptions, checkMs, resolveDrainMs, type StopOptions } from "./options.js";
 
 export type { BotOptions } from "./options.js";
 
@@ -159,22 +159,34 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   /**
    * Stops gracefully: stops accepting connections, closes open ones with 1001, and waits
-   * for handlers in flight. Idempotent; resolves when fully stopped.
-   * @param transport - stop only this transport (the bot stops when none is left)
+   * for handlers in flight. With `drainMs`, first drains: new connections are refused, each
+   * open one is told to reconnect elsewhere (a `goaway` frame) at a moment of its own within
+   * the window, and the bot goes on serving them until they leave or the window ends, then
+   * waits (up to `stopTimeoutMs`) for handlers still running, whose replies reach the
+   * outbox, before it closes what is left. Idempotent; resolves when fully stopped.
+   * @param transport - stop only this transport (the bot stops when none is left; a drain
+   *   applies when the whole bot stops)
+   * @param options - see {@link StopOptions}
    */
-  stop(transport?: Transport): Promise<void> {
+  stop(transport?: Transport, options: StopOptions = {}): Promise<void> {
+    const drainMs = resolveDrainMs(options);
     if (transport !== undefined && this.transports.size > 1) {
       if (!this.transports.delete(transport)) return Promise.resolve();
       return Promise.resolve(transport.close(CloseCode.GoingAway, "server shutting down"));
     }
     if (this.state === "stopped") return Promise.resolve();
-    this.stopping ??= this.shutdown().finally(() => {
+    this.stopping ??= this.shutdown(drainMs).finally(() => {
       this.stopping = undefined;
     });
     return this.stopping;
   }
 
-  private async shutdown(): Promise<void> {
+  private async shutdown(drainMs: number): Promise<void> {
+    if (drainMs > 0) {
+      for (const transport of this.transports) transport.stopAccepting?.();
+      await this.hub.drain.start(drainMs);
+      await within(this.hub.idle(), this.stopTimeoutMs);
+    }
     this.state = "stopping";
     const transports = [...this.transports];
     this.transports.clear();
@@ -254,4 +266,14 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       this.logger.error?.("bot.catch handler threw", { error: secondary });
     }
   }
+}
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.catch(() => undefined), timeout]);
+  clearTimeout(timer);
 }

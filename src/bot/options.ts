@@ -77,6 +77,35 @@ export interface BotOptions {
   streaming?: StreamingOptions;
 }
 
+/** Options of `bot.stop()` (and of `handle.close()` of the transports' `serve`). */
+export interface StopOptions {
+  /**
+   * Drain for up to this long before stopping (a rolling restart): new connections are
+   * refused, each open one gets a `goaway` frame telling it to reconnect — to another node —
+   * after a delay of its own, spread over the first 80% of the window, and is served until it
+   * leaves. Then handlers still running may finish (up to `stopTimeoutMs`) and what is left
+   * is closed with 1001. `BotClient` honours the hint; with a shared store and ledger
+   * (`RedisStore`) no message is lost or handled twice across the move.
+   * @default 0 (no drain: open connections are closed with 1001 at once)
+   */
+  drainMs?: number;
+}
+
+/** The drain window of `bot.stop(options)`: 0 (none) or a positive number of ms. */
+export function resolveDrainMs(options: StopOptions): number {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError("bot.stop(transport, options): options must be an object");
+  }
+  const { drainMs } = options;
+  if (drainMs === undefined) return 0;
+  if (typeof drainMs !== "number" || !Number.isFinite(drainMs) || drainMs < 0) {
+    throw new RangeError(
+      `bot.stop(): drainMs must be 0 or a positive number of ms, got ${String(drainMs)}`,
+    );
+  }
+  return drainMs;
+}
+
 export /** A positive duration option, or its default; a `RangeError` naming it otherwise. */
 function checkMs(value: unknown, name: string, fallback: number): number {
   if (value === undefined) return fallback;

@@ -5,14 +5,15 @@
  * @module
  */
 import { EventEmitter } from "eventemitter3";
-import { FATAL_CLOSE_CODES } from "../protocol/codes.js";
+import { CloseCode, FATAL_CLOSE_CODES } from "../protocol/codes.js";
 import { Acker } from "./acks.js";
 import { type Deferred, deferred } from "./deferred.js";
-import { ConnectionClosedError, ProtocolError, ServerError } from "./errors.js";
+import { ConnectionClosedError, ProtocolError } from "./errors.js";
 import type { BotClientEvents, ClientState, ReplyStream, RequestOptions } from "./events.js";
 import { type ActivityEvent, type BotMessage, encodeHello, type IncomingFrame } from "./frames.js";
 import { Inbox } from "./inbox.js";
 import { Link } from "./link.js";
+import { Migration } from "./migration.js";
 import {
   type BotClientOptions,
   backoffDelay,
@@ -40,6 +41,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
   private readonly outbox: Outbox;
   private readonly acker: Acker;
   private readonly inbox: Inbox;
+  private readonly migration = new Migration((event) => this.emit("goaway", event));
   /** The current connection attempt or connection; `undefined` between attempts. */
   private link: Link | undefined;
   private current: ClientState = "idle";
@@ -220,7 +222,19 @@ export class BotClient extends EventEmitter<BotClientEvents> {
       return;
     }
     if (frame.type === "welcome") this.welcomed(frame);
+    else if (frame.type === "goaway") this.migration.goaway(frame.reconnectAfterMs, this.mover());
     else this.inbox.receive(frame, this.current === "open");
+  }
+
+  /** What a `goaway` does: drop this link and reconnect (nothing with `reconnect: false`). */
+  private mover(): (() => void) | undefined {
+    const link = this.link;
+    if (this.options.reconnect === false || link === undefined) return undefined;
+    return () => {
+      if (this.link !== link) return;
+      void link.drop();
+      this.lost(CloseCode.GoingAway, "server draining");
+    };
   }
 
   private welcomed(frame: Extract<IncomingFrame, { type: "welcome" }>): void {
@@ -250,8 +264,9 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     const wasOpen = this.current === "open";
     this.link = undefined;
     clearTimeout(this.timer);
+    this.migration.cancel();
     this.acker.cancel();
-    if (code === 1009) this.dropOversized();
+    if (code === 1009) this.inbox.dropLargest();
     const reconnect = this.options.reconnect;
     const fatal = FATAL_CLOSE_CODES.has(code);
     if (fatal || reconnect === false || this.attempt >= reconnect.maxRetries) {
@@ -264,17 +279,10 @@ export class BotClient extends EventEmitter<BotClientEvents> {
     this.timer = setTimeout(() => this.open(), delayMs);
   }
 
-  /** After a 1009 close, gives up the largest unconfirmed message: re-sending it would loop. */
-  private dropOversized(): void {
-    const id = this.outbox.pending.largest();
-    if (id === undefined) return;
-    const error = new ServerError("too_large", "message larger than the server accepts", id);
-    if (!this.inbox.confirm(id, error)) this.emit("error", error);
-  }
-
   /** Stops for good: no socket, no timers, waiters rejected. */
   private stop(error: ConnectionClosedError): void {
     clearTimeout(this.timer);
+    this.migration.cancel();
     this.acker.cancel();
     this.outbox.pacer.cancel();
     this.inbox.activity.reset();

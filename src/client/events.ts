@@ -35,6 +35,17 @@ export interface ReconnectingEvent {
   delayMs: number;
 }
 
+/** Payload of the `goaway` event: the server is draining (a rolling restart). */
+export interface GoawayEvent {
+  /**
+   * In how many milliseconds the client moves: closes this connection and reconnects,
+   * resuming its session (a load balancer sends it to another node). The server's hint
+   * with ±10% jitter. Without automatic reconnects (`reconnect: false`) nothing is
+   * scheduled: the app decides.
+   */
+  reconnectAfterMs: number;
+}
+
 /** Payload of the `stream` event: a streamed reply opened. */
 export interface StreamEvent {
   /** The stream id; its deltas and its final message carry it. */
@@ -89,6 +100,8 @@ export interface BotClientEvents {
   close: (event: CloseEvent) => void;
   /** A reconnect attempt is scheduled. */
   reconnecting: (event: ReconnectingEvent) => void;
+  /** The server asked the client to reconnect elsewhere soon (it is draining). */
+  goaway: (event: GoawayEvent) => void;
   /** A server `error` frame no request was waiting for, or a malformed server frame. */
   error: (error: Error) => void;
 }

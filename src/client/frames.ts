@@ -71,11 +71,15 @@ export type IncomingFrame =
   | { type: "delta"; stream: string; at: number; text: string }
   | { type: "activity"; event: ActivityEvent }
   | { type: "receipt"; id: string }
+  | { type: "goaway"; reconnectAfterMs: number }
   | { type: "error"; code: string; message: string; replyTo?: string; retryAfterMs?: number };
 
 const MAX_ID = 128;
 /** The longest an activity is shown, whatever ttlMs the server asks for. */
 const MAX_TTL_MS = 60_000;
+/** The longest `goaway` delay honoured: a server cannot park a client on a dying node. */
+const MAX_GOAWAY_MS = 10 * 60_000;
+
 const ENDS: readonly unknown[] = ["done", "cancelled", "failed", "interrupted"] as const;
 
 function isSeq(value: unknown): value is number {
@@ -144,6 +148,10 @@ export function decodeServerFrame(raw: unknown): IncomingFrame | undefined {
     }
     case "receipt":
       return isId(f.id) ? { type: "receipt", id: f.id } : undefined;
+    case "goaway":
+      return isSeq(f.reconnectAfterMs)
+        ? { type: "goaway", reconnectAfterMs: Math.min(f.reconnectAfterMs, MAX_GOAWAY_MS) }
+        : undefined;
     case "error": {
       if (!isString(f.code) || !isString(f.message) || !optional(f.replyTo, isId)) return undefined;
       const frame: IncomingFrame = { type: "error", code: f.code, message: f.message };

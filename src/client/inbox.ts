@@ -43,7 +43,7 @@ export class Inbox {
    * Handles one frame other than `welcome`. Before the welcome (`open` false) only error
    * frames count: a compliant server sends the welcome first.
    */
-  receive(frame: Exclude<IncomingFrame, { type: "welcome" }>, open: boolean): void {
+  receive(frame: Exclude<IncomingFrame, { type: "welcome" | "goaway" }>, open: boolean): void {
     if (frame.type === "error") return this.error(frame);
     if (!open) return;
     if (frame.type === "delta") return this.streams.delta(frame.stream, frame.at, frame.text);
@@ -61,6 +61,14 @@ export class Inbox {
   }
 
   /** The server is done with message `id`: forget it, settle its request, tell listeners. */
+  /** After a 1009 close, gives up the largest unconfirmed message: re-sending it would loop. */
+  dropLargest(): void {
+    const id = this.pending.largest();
+    if (id === undefined) return;
+    const error = new ServerError("too_large", "message larger than the server accepts", id);
+    if (!this.confirm(id, error)) this.events.emit("error", error);
+  }
+
   confirm(id: string, outcome: BotMessage | Error): boolean {
     const known = this.pending.confirm(id);
     const taken = this.pending.settle(id, outcome);

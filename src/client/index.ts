@@ -41,6 +41,7 @@ export type {
   ClientState,
   CloseEvent,
   DeltaEvent,
+  GoawayEvent,
   OpenEvent,
   ReconnectingEvent,
   ReplyStream,

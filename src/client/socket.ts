@@ -35,8 +35,8 @@ export const OPEN = 1;
 let fallback: WebSocketConstructor | undefined;
 
 /** Registers the constructor to use where the platform has no global WebSocket. */
-export function useFallbackWebSocket(constructor: WebSocketConstructor): void {
-  fallback = constructor;
+export function useFallbackWebSocket(WebSocket: WebSocketConstructor): void {
+  fallback = WebSocket;
 }
 
 /**

@@ -20,6 +20,7 @@ import { BotStoppingError } from "../core/turn-control.js";
 import type { OutboxEntry } from "../storage/ledger.js";
 import { AddressBudget } from "../util/budget.js";
 import { isThenable, type MaybePromise } from "../util/types.js";
+import { Drain } from "./drain.js";
 import { Fanout } from "./fanout.js";
 import type { HostConfig, LivePeer, PeerHost } from "./host.js";
 import { Peer } from "./peer.js";
@@ -34,6 +35,8 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
   readonly fanout: Fanout;
   readonly turns: Turns;
   readonly streams: Streams;
+  /** Telling connections to go before a stop (`bot.stop({ drainMs })`). */
+  readonly drain = new Drain(this.peers);
   /** Message budgets per address, shared by all connections from it (made on first use). */
   private budget: AddressBudget | undefined;
   /** Closed peers whose queued work (messages, the disconnect update) is still running. */
@@ -69,6 +72,7 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
       options?.helloTimeoutMs ?? this.config.limits.helloTimeoutMs,
     );
     this.peers.add(peer);
+    this.drain.opened(peer);
     return peer;
   }
 
@@ -93,6 +97,7 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
 
   /** Forgets cached middleware so registrations made after a stop take effect on restart. */
   reset(): void {
+    this.drain.reset();
     this.hookCache = undefined;
     this.handlerCache = undefined;
   }
@@ -131,6 +136,7 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
   forget(peer: LivePeer): void {
     this.peers.delete(peer);
     if (peer.busy) this.draining.add(peer);
+    this.drain.closed();
   }
 
   /** A closed peer finished its last task. */

@@ -67,4 +67,11 @@ export interface Transport {
    * Must be idempotent.
    */
   close(code: number, reason: string): MaybePromise<void>;
+  /**
+   * Optional: stops accepting new connections but keeps the open ones (the bot is draining
+   * before it stops, see `bot.stop({ drainMs })`); refuse them as a full server would (HTTP
+   * 503 with `Retry-After`), so a load balancer sends them to another node. Without it, a
+   * connection that opens during a drain is told to go (`goaway`) right after its welcome.
+   */
+  stopAccepting?(): void;
 }

@@ -111,6 +111,11 @@ export function encodeActivity(frame: Omit<ActivityFrame, "type">): string {
   return JSON.stringify(out);
 }
 
+/** Encodes a `goaway` frame: reconnect (elsewhere) after `reconnectAfterMs`. */
+export function encodeGoaway(reconnectAfterMs: number): string {
+  return `{"type":"goaway","reconnectAfterMs":${Math.max(0, Math.round(reconnectAfterMs))}}`;
+}
+
 /** Encodes a message that replaces message `edits` of the session. */
 export function encodeEdit(seq: number, edits: number, body: OutgoingMessage): string {
   const frame: ServerMessageFrame = { type: "message", seq, edits };

@@ -206,6 +206,19 @@ export interface ErrorFrame {
   retryAfterMs?: number;
 }
 
+/**
+ * `{"type":"goaway","reconnectAfterMs"}`: the node is draining (a rolling restart). The
+ * client should close and reconnect — to another node — after about `reconnectAfterMs`,
+ * resuming its session; the node goes on serving the connection until then. Each connection
+ * gets its own delay, spread over the drain window, so clients do not all reconnect at once.
+ */
+export interface GoawayFrame {
+  /** Frame type. */
+  type: "goaway";
+  /** When to reconnect, in milliseconds from now (≥ 0). */
+  reconnectAfterMs: number;
+}
+
 /** Any frame the server sends. */
 export type ServerFrame =
   | WelcomeFrame
@@ -213,7 +226,8 @@ export type ServerFrame =
   | DeltaFrame
   | ActivityFrame
   | ReceiptFrame
-  | ErrorFrame;
+  | ErrorFrame
+  | GoawayFrame;
 
 /** The body of an outgoing bot message, as passed to `ctx.reply`, `sendTo` and `broadcast`. */
 export interface OutgoingMessage {

@@ -50,6 +50,7 @@ export type {
   DeltaFrame,
   ErrorFrame,
   Feature,
+  GoawayFrame,
   StreamEnd,
   OutgoingMessage,
   ReceiptFrame,

@@ -6,6 +6,7 @@ import type { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Bot } from "../../bot/bot.js";
+import type { StopOptions } from "../../bot/options.js";
 import type { Context } from "../../core/context.js";
 import { resolveServeOptions, type ServeOptions } from "./options.js";
 import { WsTransport } from "./transport.js";
@@ -20,8 +21,12 @@ export interface ServeHandle {
   address(): AddressInfo | null;
   /** With `noServer`: hand an upgrade request from your own `upgrade` listener to the bot. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
-  /** Stops gracefully: refuses new connections, closes open ones with 1001, waits for handlers. */
-  close(): Promise<void>;
+  /**
+   * Stops gracefully: refuses new connections, closes open ones with 1001, waits for
+   * handlers. With `{ drainMs }` it drains first: clients are told to reconnect elsewhere,
+   * each at a moment of its own within the window (see `StopOptions`).
+   */
+  close(options?: StopOptions): Promise<void>;
 }
 
 /**
@@ -60,8 +65,8 @@ export function serve<C extends Context>(bot: Bot<C>, options: ServeOptions): Se
       }
       transport.handleUpgrade(request, socket, head);
     },
-    close() {
-      return bot.stop(transport);
+    close(options) {
+      return bot.stop(transport, options);
     },
   };
 }

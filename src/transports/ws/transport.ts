@@ -16,6 +16,9 @@ import { type ClosedByBot, type TrackedSocket, toConnection, wire } from "./sock
 import { type Attached, attach, detach, unclaimed } from "./unclaimed.js";
 import { hostOf, originOf, pathOf, refuse } from "./upgrade.js";
 
+/** `Retry-After` of an upgrade refused while draining: the client should try another node. */
+const DRAIN_RETRY_AFTER_MS = 5000;
+
 /** How long a graceful close waits for peers to answer the close frame. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -41,6 +44,8 @@ export class WsTransport implements Transport, Attached, ClosedByBot {
   /** Upgrade sockets waiting for a verdict (the `upgrade` hook): `close()` answers them. */
   private readonly pending = new Set<Duplex>();
   private host: TransportHost | undefined;
+  /** False while the bot drains before a stop: upgrades are refused with 503. */
+  private accepting = false;
   private ownServer: Server | undefined;
   private readonly heartbeat: Heartbeat<TrackedSocket>;
   /** Origin, capacity, per-address budgets and the `upgrade` hook, decided before ws runs. */
@@ -94,6 +99,7 @@ export class WsTransport implements Transport, Attached, ClosedByBot {
 
   async listen(host: TransportHost): Promise<void> {
     this.host = host;
+    this.accepting = true;
     this.heartbeat.start();
     const shared = this.options.mode === "server" ? this.options.server : undefined;
     if (shared !== undefined) {
@@ -121,7 +127,9 @@ export class WsTransport implements Transport, Attached, ClosedByBot {
     // A module-level function, not an arrow here: an arrow would share this scope's closure
     // context and keep `req` and `head` alive for the whole life of the socket (~1.3 KiB).
     socket.on("error", destroySocket);
-    if (this.host === undefined) return refuse(socket, 503, "not accepting connections");
+    if (this.host === undefined || !this.accepting) {
+      return refuse(socket, 503, "not accepting connections", DRAIN_RETRY_AFTER_MS);
+    }
     // Counted from here, so upgrades waiting for the `upgrade` hook count too. The count passes
     // to the connection once `accept` is called; every other way out below gives it back.
     const address = this.options.clientAddress(req.socket.remoteAddress, req.headers);
@@ -146,6 +154,11 @@ export class WsTransport implements Transport, Attached, ClosedByBot {
       }
       if (!accepted) this.admission.leave(address);
     });
+  }
+
+  /** Draining (see {@link Transport.stopAccepting}): refuse upgrades, keep the open sockets. */
+  stopAccepting(): void {
+    this.accepting = false;
   }
 
   /** See {@link ClosedByBot}: a 4401 is a failed authentication of that address. */
@@ -186,6 +199,7 @@ export class WsTransport implements Transport, Attached, ClosedByBot {
   async close(code: number, reason: string): Promise<void> {
     if (this.host === undefined) return;
     this.host = undefined;
+    this.accepting = false;
     this.heartbeat.stop();
     const shared = this.options.mode === "server" ? this.options.server : undefined;
     if (shared !== undefined) {
