@@ -4,7 +4,10 @@
 //   PORT=3001 node examples/cluster/node.js
 //
 // Env: PORT (default 0 = any), REDIS_URL (default redis://127.0.0.1:6379), PREFIX (key
-// prefix, default "botwire-cluster:"), NODE_NAME (default "node-<port>"), CLAIM_LEASE_MS.
+// prefix, default "botwire-cluster:"), NODE_NAME (default "node-<port>"), CLAIM_LEASE_MS,
+// DRAIN_MS (default 10000: on SIGTERM the node drains for up to this long — clients are told
+// to move to other nodes, spread over the window — then stops), LOAD_TEST=1 (lifts the
+// per-address limits: every client of a test comes from 127.0.0.1 through one balancer).
 import { Bot } from "botwire";
 import { RedisBroker, RedisStore } from "botwire/redis";
 import { serve } from "botwire/ws";
@@ -13,6 +16,8 @@ import { Redis } from "ioredis";
 const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
 const prefix = process.env.PREFIX ?? "botwire-cluster:";
 const claimLeaseMs = Number(process.env.CLAIM_LEASE_MS ?? 10_000);
+const drainMs = Number(process.env.DRAIN_MS ?? 10_000);
+const loadTest = process.env.LOAD_TEST === "1";
 
 const bot = new Bot({
   // One store for all nodes: sessions, open streamed replies, and (as a RedisLedger under
@@ -20,7 +25,11 @@ const bot = new Bot({
   store: new RedisStore(redis, { prefix, claimLeaseMs }),
   broker: new RedisBroker(redis, redis.duplicate(), { prefix }),
   // A benchmark-free demo: allow fast test streams.
-  limits: { messagesPerSecond: 1000, burst: 1000 },
+  limits: {
+    messagesPerSecond: 1000,
+    burst: 1000,
+    ...(loadTest && { addressMessagesPerSecond: 1_000_000, addressBurst: 1_000_000 }),
+  },
 });
 let name = process.env.NODE_NAME;
 
@@ -34,7 +43,11 @@ bot.command("whoami", (ctx) =>
 );
 bot.on("message", (ctx) => ctx.reply({ text: `${name}: ${ctx.text ?? ""}`, data: { node: name } }));
 
-const handle = serve(bot, { port: Number(process.env.PORT ?? 0), host: "127.0.0.1" });
+const handle = serve(bot, {
+  port: Number(process.env.PORT ?? 0),
+  host: "127.0.0.1",
+  ...(loadTest && { maxConnectionsPerIp: 100_000, connectionRatePerIp: false }),
+});
 await handle.ready;
 const { port } = handle.address();
 name ??= `node-${port}`;
@@ -60,8 +73,9 @@ process.on("message", async (command) => {
   }
 });
 
+// A rolling restart sends SIGTERM to one node after another: drain, then exit.
 process.once("SIGTERM", async () => {
-  await handle.close();
+  await handle.close({ drainMs });
   redis.disconnect();
   process.exit(0);
 });
