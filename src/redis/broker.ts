@@ -1,10 +1,11 @@
 /**
- * RedisBroker: the cluster's message bus on Redis pub/sub.
+ * RedisBroker: the message bus between a bot's nodes, on Redis pub/sub — sharded pub/sub
+ * (SPUBLISH/SSUBSCRIBE) on a Redis Cluster, classic pub/sub on a single Redis.
  * @module
  */
-import type { Redis } from "ioredis";
 import type { Broker, BrokerListener } from "../storage/broker.js";
 import { commandTimeout, withDeadline } from "./deadline.js";
+import { isCluster, type RedisClient } from "./keys.js";
 
 /** Options of {@link RedisBroker}. */
 export interface RedisBrokerOptions {
@@ -23,38 +24,62 @@ export interface RedisBrokerOptions {
 }
 
 /**
- * A {@link Broker} on Redis pub/sub. Needs two connections: one to publish, one that
- * becomes a subscriber (Redis forbids other commands on a subscribed connection).
+ * A {@link Broker} on Redis pub/sub.
+ *
+ * - On a single Redis (an ioredis `Redis`): classic PUBLISH/SUBSCRIBE. Needs two
+ *   connections: one to publish, one that becomes a subscriber (Redis forbids other
+ *   commands on a subscribed connection).
+ * - On a Redis Cluster (an ioredis `Cluster`): sharded pub/sub, SPUBLISH/SSUBSCRIBE (Redis
+ *   7, ioredis' `shardedSubscribers: true`). A channel lives on the master of its slot
+ *   only, so a publication goes to that shard and its subscribers instead of being copied
+ *   to every node of the cluster, as classic PUBLISH is. The subscribing `Cluster` keeps
+ *   one subscriber connection per master of its own, so publisher and subscriber may be
+ *   the same `Cluster`.
  *
  * @example
  * ```ts
  * const redis = new Redis();
  * const broker = new RedisBroker(redis, redis.duplicate());
+ * // On a cluster:
+ * const cluster = new Cluster([{ host: "10.0.0.1", port: 6379 }], { shardedSubscribers: true });
+ * const sharded = new RedisBroker(cluster, cluster);
  * ```
  */
 export class RedisBroker implements Broker {
   private readonly prefix: string;
   private readonly listeners = new Map<string, Set<BrokerListener>>();
   private readonly timeoutMs: number;
+  /** Sharded pub/sub (on a Cluster) rather than classic. */
+  private readonly sharded: boolean;
 
   /**
    * @param pub - a client for publishing (may be shared with other uses)
-   * @param sub - a dedicated client this broker puts into subscriber mode
+   * @param sub - a single Redis: a dedicated client this broker puts into subscriber mode;
+   *   a Cluster: one made with `shardedSubscribers: true` (may be `pub` itself)
    * @param options - channel prefix and command deadline
    */
   constructor(
-    private readonly pub: Redis,
-    private readonly sub: Redis,
+    private readonly pub: RedisClient,
+    private readonly sub: RedisClient,
     options: RedisBrokerOptions = {},
   ) {
-    if (pub === sub) {
+    this.sharded = isCluster(sub);
+    if (isCluster(pub) !== this.sharded) {
+      throw new TypeError("RedisBroker: pass two Cluster clients or two Redis clients, not a mix");
+    }
+    if (isCluster(sub) && sub.options.shardedSubscribers !== true) {
+      throw new TypeError(
+        "RedisBroker: the subscribing Cluster needs `shardedSubscribers: true` (new Cluster(nodes, { shardedSubscribers: true }))",
+      );
+    }
+    if (!this.sharded && pub === sub) {
       throw new TypeError(
         "RedisBroker: pass two different clients (e.g. redis and redis.duplicate())",
       );
     }
     this.prefix = options.prefix ?? "botwire:";
     this.timeoutMs = commandTimeout(options.commandTimeoutMs, "RedisBroker");
-    sub.on("message", (channel: string, payload: string) => {
+    sub.on(this.sharded ? "smessage" : "message", (channel: string, payload: string) => {
       const listeners = this.listeners.get(channel);
       if (listeners === undefined) return;
       for (const listener of listeners) listener(payload);
@@ -67,7 +92,11 @@ export class RedisBroker implements Broker {
   }
 
   async publish(channel: string, payload: string): Promise<void> {
-    await this.timed("publish", this.pub.publish(this.prefix + channel, payload));
+    const name = this.prefix + channel;
+    const published = this.sharded
+      ? this.pub.spublish(name, payload)
+      : this.pub.publish(name, payload);
+    await this.timed("publish", published);
   }
 
   async subscribe(channel: string, listener: BrokerListener): Promise<void> {
@@ -77,7 +106,8 @@ export class RedisBroker implements Broker {
     listeners.add(listener);
     if (listeners.size > 1) return;
     try {
-      await this.timed("subscribe", this.sub.subscribe(name));
+      const subscribed = this.sharded ? this.sub.ssubscribe(name) : this.sub.subscribe(name);
+      await this.timed("subscribe", subscribed);
     } catch (error) {
       // Not subscribed (as far as we know): forget the listener, so the next subscribe of
       // this channel sends SUBSCRIBE again instead of trusting this one.
@@ -96,6 +126,7 @@ export class RedisBroker implements Broker {
     listeners.delete(listener);
     if (listeners.size > 0) return;
     this.listeners.delete(name);
-    await this.timed("unsubscribe", this.sub.unsubscribe(name));
+    const unsubscribed = this.sharded ? this.sub.sunsubscribe(name) : this.sub.unsubscribe(name);
+    await this.timed("unsubscribe", unsubscribed);
   }
 }

@@ -19,9 +19,26 @@
  * // The store also keeps protocol state (a RedisLedger) and open streamed replies.
  * const bot = new Bot({ store: new RedisStore(redis), broker: new RedisBroker(redis, redis.duplicate()) });
  * ```
+ *
+ * On a Redis Cluster, pass an ioredis `Cluster` instead: every key of one session shares a
+ * hash tag (one slot), and the broker uses sharded pub/sub.
+ *
+ * @example
+ * ```ts
+ * import { Cluster } from "ioredis";
+ *
+ * const cluster = new Cluster([{ host: "10.0.0.1", port: 6379 }, { host: "10.0.0.2", port: 6379 }], {
+ *   shardedSubscribers: true, // SSUBSCRIBE on the master of each channel's slot
+ *   enableOfflineQueue: false,
+ *   redisOptions: { maxRetriesPerRequest: 1 },
+ * });
+ * await new Promise((ready) => cluster.once("ready", ready)); // slots loaded: serve now
+ * const bot = new Bot({ store: new RedisStore(cluster), broker: new RedisBroker(cluster, cluster) });
+ * ```
  * @module botwire/redis
  */
 export { RedisBroker, type RedisBrokerOptions } from "./broker.js";
 export { DEFAULT_COMMAND_TIMEOUT_MS, RedisTimeoutError } from "./deadline.js";
+export type { RedisClient } from "./keys.js";
 export { RedisLedger, type RedisLedgerOptions } from "./ledger.js";
 export { RedisStore, type RedisStoreOptions } from "./store.js";

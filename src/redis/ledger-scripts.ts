@@ -5,11 +5,13 @@
  */
 
 /**
- * KEYS: session hash, outbox zset, seen hash. ARGV: frame prefix, frame suffix, max outbox
- * size, ttl, and the id of the message this replies to ('' for none). Returns the new seq,
- * or -1 when the session does not exist. A reply's seq is added to its message's pending
- * claim ('p<deadline>' becomes 'p<deadline>,<seq>,…') in the same step, so a node taking
- * over the claim of a node that died after replying knows the replies exist.
+ * KEYS: session hash, outbox zset, seen hash, rooms set — all in the session's slot. ARGV:
+ * frame prefix, frame suffix, max outbox size, ttl, and the id of the message this replies
+ * to ('' for none). Returns the new seq, or -1 when the session does not exist. A reply's
+ * seq is added to its message's pending claim ('p<deadline>' becomes 'p<deadline>,<seq>,…')
+ * in the same step, so a node taking over the claim of a node that died after replying
+ * knows the replies exist. The rooms set's expiry moves with the session hash's, so it
+ * never expires before the session does.
  */
 export const APPEND = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
@@ -28,7 +30,22 @@ if excess > 0 then
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[4], ARGV[4])
 return seq
+`;
+
+/**
+ * KEYS: the session's hash, outbox, seen hash, seen list and rooms set (one slot). ARGV:
+ * owner ('' for none), lastSeq, ttl. Resumes in one step: nil when the session does not
+ * exist or has another owner, else {seq, lost, frames after lastSeq}, and every key of the
+ * session expires `ttl` from now.
+ */
+export const RESUME = `
+local s = redis.call('HMGET', KEYS[1], 'owner', 'seq', 'lost')
+if not s[1] or s[1] ~= ARGV[1] then return false end
+local frames = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], '+inf')
+for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
+return {tonumber(s[2] or '0'), tonumber(s[3] or '0'), frames}
 `;
 
 /**
@@ -87,17 +104,4 @@ export const RELEASE = `
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 if v and string.match(v, '^p%d+$') then redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 1
-`;
-
-/** KEYS: room set. ARGV: key prefix of session hashes. Returns live members, drops dead ones. */
-export const MEMBERS = `
-local out = {}
-for _, sid in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  if redis.call('EXISTS', ARGV[1] .. sid) == 1 then
-    out[#out + 1] = sid
-  else
-    redis.call('SREM', KEYS[1], sid)
-  end
-end
-return out
 `;

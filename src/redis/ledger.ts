@@ -1,10 +1,12 @@
 /**
  * RedisLedger: protocol state (seq, outbox, dedup ids, owners, rooms) in Redis, so a
- * client can resume on any node and a re-sent message is handled once cluster-wide.
+ * client can resume on any node and a re-sent message is handled once cluster-wide. Every
+ * operation on one session is one command, script or MULTI on that session's slot (see
+ * keys.ts); rooms and the user index are done slot by slot (see ledger-sets.ts), so it runs
+ * on a single Redis and on a Redis Cluster alike.
  * @module
  */
 
-import type { Redis } from "ioredis";
 import { DEFAULT_LIMITS, type Limits } from "../core/limits.js";
 import { SessionLostError } from "../storage/errors.js";
 import {
@@ -16,12 +18,17 @@ import {
 } from "../storage/ledger.js";
 import { randomId } from "../util/id.js";
 import { commandTimeout, withDeadline } from "./deadline.js";
-import { APPEND, CLAIM, MEMBERS, RELEASE, RENEW, SETTLE } from "./ledger-scripts.js";
+import { isSessionId, LedgerKeys, type RedisClient, type SessionKeyKind } from "./keys.js";
+import { APPEND, CLAIM, RELEASE, RENEW, RESUME, SETTLE } from "./ledger-scripts.js";
+import { execAll, LedgerSets } from "./ledger-sets.js";
 
 /** Options of {@link RedisLedger}. */
 export interface RedisLedgerOptions {
   /**
-   * Prefix of every key.
+   * Prefix of every key: a session's keys are `<prefix>{<session>}:sess`, `…:out`,
+   * `…:seen`, `…:seenq` and `…:rooms` (one Redis Cluster slot per session), a room's set
+   * `<prefix>room:{<room>}`, a user's `<prefix>user:{<user id>}`. Keep `{` and `}` out of
+   * it: a hash tag in the prefix would put every key in one slot.
    * @default "botwire:"
    */
   prefix?: string;
@@ -47,16 +54,18 @@ export interface RedisLedgerOptions {
 /**
  * A {@link Ledger} in Redis. Give every node of a bot the same one (with a `RedisBroker`),
  * and clients may reconnect to any node. Outbox size is bounded by `outboxMessages`; idle
- * sessions expire after `sessionTtlMs`.
+ * sessions expire after `sessionTtlMs`. Runs on a single Redis or a Redis Cluster: all
+ * keys of one session share a hash tag, so its scripts never cross slots.
  *
  * @example
  * ```ts
- * const redis = new Redis();
+ * const redis = new Redis(); // or new Cluster([{ host: "10.0.0.1", port: 6379 }, …])
  * const bot = new Bot({ ledger: new RedisLedger(redis), broker: new RedisBroker(redis.duplicate(), redis.duplicate()) });
  * ```
  */
 export class RedisLedger implements Ledger {
-  private readonly p: string;
+  private readonly keys: LedgerKeys;
+  private readonly sets: LedgerSets;
   private readonly ttl: number;
   private readonly maxOutbox: number;
   private readonly window: number;
@@ -64,14 +73,14 @@ export class RedisLedger implements Ledger {
   private readonly timeoutMs: number;
 
   /**
-   * @param redis - an ioredis client (not in subscriber mode)
+   * @param redis - an ioredis `Redis` or `Cluster` (not in subscriber mode)
    * @param options - key prefix, limits and claim lease
    */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisLedgerOptions = {},
   ) {
-    this.p = options.prefix ?? "botwire:";
+    this.keys = new LedgerKeys(options.prefix ?? "botwire:");
     this.ttl = options.limits?.sessionTtlMs ?? DEFAULT_LIMITS.sessionTtlMs;
     this.maxOutbox = options.limits?.outboxMessages ?? DEFAULT_LIMITS.outboxMessages;
     this.window = options.limits?.dedupWindow ?? DEFAULT_LIMITS.dedupWindow;
@@ -87,6 +96,7 @@ export class RedisLedger implements Ledger {
         throw new RangeError(`RedisLedger: ${name} must be a positive integer, got ${value}`);
       }
     }
+    this.sets = new LedgerSets(redis, this.keys, this.ttl);
   }
 
   /** How long a claim on a message id holds unless renewed (`claimLeaseMs`). */
@@ -94,8 +104,8 @@ export class RedisLedger implements Ledger {
     return this.lease;
   }
 
-  private key(kind: string, id: string): string {
-    return `${this.p}${kind}:${id}`;
+  private key(kind: SessionKeyKind, session: string): string {
+    return this.keys.session(session, kind);
   }
 
   /** Runs an operation, failing with a `RedisTimeoutError` after `commandTimeoutMs`. */
@@ -113,34 +123,35 @@ export class RedisLedger implements Ledger {
     owner?: string;
   }): Promise<OpenResult> {
     const owner = request.owner ?? "";
-    if (request.session !== undefined) {
-      const sess = this.key("sess", request.session);
-      const [storedOwner, seqText, lostText] = await this.redis.hmget(sess, "owner", "seq", "lost");
-      if (storedOwner !== null && storedOwner === owner) {
-        const seq = Number(seqText ?? 0);
-        const lastSeq = Math.min(request.lastSeq ?? 0, seq);
-        const out = this.key("out", request.session);
-        const frames = await this.redis.zrangebyscore(out, `(${lastSeq}`, "+inf");
-        await this.touch(request.session, owner);
+    if (request.session !== undefined && isSessionId(request.session)) {
+      const session = request.session;
+      const lastSeq = request.lastSeq ?? 0;
+      // One script on the session's slot; the owner's set (another slot) is refreshed
+      // alongside: if the resume fails, the new session opened below refreshes it anyway.
+      const [found] = await Promise.all([
+        this.redis.eval(RESUME, 5, ...this.keys.allOf(session), owner, lastSeq, this.ttl),
+        owner === "" ? undefined : this.sets.touchOwner(owner),
+      ]);
+      if (found !== null) {
+        const [seq, lost, frames] = found as [number, number, string[]];
         const replay = frames.map((frame) => ({ seq: seqOf(frame), frame }));
+        const last = Math.min(lastSeq, seq);
         return {
-          session: request.session,
+          session,
           resumed: true,
           seq,
-          gap: lastSeq < Number(lostText ?? 0) || isGap(lastSeq, seq, replay),
+          gap: last < lost || isGap(last, seq, replay),
           replay,
         };
       }
     }
     const session = randomId(16);
-    const multi = this.redis
-      .multi()
-      .hset(this.key("sess", session), "owner", owner, "seq", 0, "lost", 0)
-      .pexpire(this.key("sess", session), this.ttl);
-    if (owner !== "") {
-      multi.sadd(this.key("user", owner), session).pexpire(this.key("user", owner), this.ttl);
-    }
-    await multi.exec();
+    const sess = this.key("sess", session);
+    await execAll(
+      this.redis.multi().hset(sess, "owner", owner, "seq", 0, "lost", 0).pexpire(sess, this.ttl),
+    );
+    // After the hash exists (see ledger-sets.ts): a listed session without one has expired.
+    if (owner !== "") await this.sets.index(owner, session);
     return { session, resumed: false, seq: 0, gap: false, replay: [] };
   }
 
@@ -161,10 +172,11 @@ export class RedisLedger implements Ledger {
         "append",
         this.redis.eval(
           APPEND,
-          3,
+          4,
           this.key("sess", session),
           this.key("out", session),
           this.key("seen", session),
+          this.key("rooms", session),
           prefix,
           suffix,
           this.maxOutbox,
@@ -226,50 +238,29 @@ export class RedisLedger implements Ledger {
     await this.timed("release", this.redis.eval(RELEASE, 1, this.key("seen", session), id));
   }
 
-  async sessionsOf(owner: string): Promise<string[]> {
-    const members = this.redis.eval(MEMBERS, 1, this.key("user", owner), this.key("sess", ""));
-    return (await this.timed("sessionsOf", members)) as string[];
+  sessionsOf(owner: string): Promise<string[]> {
+    return this.timed("sessionsOf", this.sets.sessionsOf(owner));
   }
 
   async has(session: string): Promise<boolean> {
+    if (!isSessionId(session)) return false;
     return (await this.timed("has", this.redis.exists(this.key("sess", session)))) === 1;
   }
 
-  async join(session: string, room: string): Promise<void> {
-    const multi = this.redis
-      .multi()
-      .sadd(this.key("room", room), session)
-      .sadd(this.key("rooms", session), room)
-      .pexpire(this.key("rooms", session), this.ttl);
-    await this.timed("join", multi.exec());
+  join(session: string, room: string): Promise<void> {
+    return this.timed("join", this.sets.join(session, room));
   }
 
-  async leave(session: string, room: string): Promise<void> {
-    const multi = this.redis
-      .multi()
-      .srem(this.key("room", room), session)
-      .srem(this.key("rooms", session), room);
-    await this.timed("leave", multi.exec());
+  leave(session: string, room: string): Promise<void> {
+    return this.timed("leave", this.sets.leave(session, room));
   }
 
-  async members(room: string): Promise<string[]> {
-    const members = this.redis.eval(MEMBERS, 1, this.key("room", room), this.key("sess", ""));
-    return (await this.timed("members", members)) as string[];
+  members(room: string): Promise<string[]> {
+    return this.timed("members", this.sets.members(room));
   }
 
-  async roomsOf(session: string): Promise<string[]> {
-    return this.timed("roomsOf", this.redis.smembers(this.key("rooms", session)));
-  }
-
-  /** Extends the expiry of a session's keys (on resume). */
-  private async touch(session: string, owner: string): Promise<void> {
-    const multi = this.redis.multi();
-    for (const kind of ["sess", "out", "seen", "seenq", "rooms"]) {
-      multi.pexpire(this.key(kind, session), this.ttl);
-    }
-    // The user's set of sessions lives as long as its most recently resumed session.
-    if (owner !== "") multi.pexpire(this.key("user", owner), this.ttl);
-    await multi.exec();
+  roomsOf(session: string): Promise<string[]> {
+    return this.timed("roomsOf", this.sets.roomsOf(session));
   }
 }
 

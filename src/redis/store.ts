@@ -3,12 +3,12 @@
  * every process of a bot.
  * @module
  */
-import type { Redis } from "ioredis";
 import type { Ledger, LedgerFactory } from "../storage/ledger.js";
 import type { LedgerLimits } from "../storage/ledger-limits.js";
 import type { AtomicStore, Counter, SessionStore, Versioned } from "../storage/store.js";
 import { randomId } from "../util/id.js";
 import { commandTimeout, RedisTimeoutError, withDeadline } from "./deadline.js";
+import type { RedisClient } from "./keys.js";
 import { RedisLedger } from "./ledger.js";
 import { COMPARE_AND_SET, INCREMENT, RENEW, SET, UNLOCK } from "./store-scripts.js";
 
@@ -16,7 +16,9 @@ import { COMPARE_AND_SET, INCREMENT, RENEW, SET, UNLOCK } from "./store-scripts.
 export interface RedisStoreOptions {
   /**
    * Prefix of every key. Values live under `<prefix>kv:<key>` (a hash with the JSON and
-   * its version), locks under `<prefix>lock:<key>`.
+   * its version), locks under `<prefix>lock:<key>`. On a Redis Cluster each key goes to the
+   * slot of its whole name, or of the first `{…}` in it: keep braces out of the prefix (and
+   * out of the ledger's, which is the same when the store makes the ledger).
    * @default "botwire:"
    */
   prefix?: string;
@@ -55,10 +57,11 @@ function encode(value: unknown, method: string): string {
 /**
  * A store in Redis (ioredis client): JSON values, per-key expiry, a key prefix, and
  * atomic increment, compare-and-set and leased locks in Lua, so several bot processes can
- * share sessions without losing a write. While Redis is unreachable or frozen, each
- * operation fails after at most `commandTimeoutMs` (2 s) and the message gets an `internal`
- * error frame; give the client `enableOfflineQueue: false` so commands fail at once instead
- * of queueing for later (see docs/scaling.md).
+ * share sessions without losing a write. Runs on a single Redis or a Redis Cluster: each
+ * operation, script and lock touches one key, so one slot. While Redis is unreachable or
+ * frozen, each operation fails after at most `commandTimeoutMs` (2 s) and the message gets
+ * an `internal` error frame; give the client `enableOfflineQueue: false` so commands fail at
+ * once instead of queueing for later (see docs/scaling.md).
  *
  * @example
  * ```ts
@@ -77,11 +80,12 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
   private readonly timeoutMs: number;
 
   /**
-   * @param redis - an ioredis client (not in subscriber mode); the store does not close it
+   * @param redis - an ioredis `Redis` or `Cluster` (not in subscriber mode); the store does
+   *   not close it
    * @param options - see {@link RedisStoreOptions}
    */
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisStoreOptions = {},
   ) {
     if (typeof redis !== "object" || redis === null || typeof redis.eval !== "function") {

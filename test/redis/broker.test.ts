@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
-import { describe, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { RedisBroker } from "../../src/redis/index.js";
 import { runBrokerSuite } from "../../src/testing/index.js";
 import { skipWithoutRedis } from "../helpers/redis-available.js";
@@ -28,5 +28,13 @@ describe.skipIf(skip)("RedisBroker", () => {
     },
     describe,
     it,
+  });
+});
+
+describe("new RedisBroker(pub, sub) on a single Redis", () => {
+  it("refuses one client as both publisher and subscriber (a subscribed connection can only subscribe)", () => {
+    const redis = new Redis({ lazyConnect: true });
+    expect(() => new RedisBroker(redis, redis)).toThrow(/two different clients/);
+    expect(() => new RedisBroker(redis, redis.duplicate())).not.toThrow();
   });
 });

@@ -108,11 +108,11 @@ describe.skipIf(skipRedis)("RedisLedger specifics", () => {
       const reply = await ledger.append(session, encode("answer"), "x");
       await ledger.settle(session, "x", [reply.seq]);
       await ledger.renewClaim(session, "x");
-      expect(await redis.hget(`${prefix}seen:${session}`, "x")).toBe(`[${reply.seq}]`);
+      expect(await redis.hget(`${prefix}{${session}}:seen`, "x")).toBe(`[${reply.seq}]`);
       expect(await ledger.claim(session, "x")).toEqual({ state: "done", replies: [reply] });
 
       await ledger.renewClaim(session, "ghost");
-      expect(await redis.hexists(`${prefix}seen:${session}`, "ghost")).toBe(0);
+      expect(await redis.hexists(`${prefix}{${session}}:seen`, "ghost")).toBe(0);
       expect(await ledger.claim(session, "ghost")).toEqual({ state: "new" });
     });
 
@@ -135,6 +135,27 @@ describe.skipIf(skipRedis)("RedisLedger specifics", () => {
         replies: [first, second],
       });
     });
+  });
+
+  it("keeps a session's keys under <prefix>{<session>}:…, rooms and users under their own tags", async () => {
+    const { ledger, redis, prefix } = leased(60_000);
+    const { session } = await ledger.open({ owner: "ann" });
+    await ledger.claim(session, "x");
+    await ledger.append(session, encode("answer"), "x");
+    await ledger.join(session, "hall");
+    const keys = (await redis.keys(`${prefix}*`)).map((key) => key.slice(prefix.length)).sort();
+    expect(keys).toEqual(
+      [
+        `{${session}}:out`,
+        `{${session}}:rooms`,
+        `{${session}}:seen`,
+        `{${session}}:seenq`,
+        `{${session}}:sess`,
+        "room:{hall}",
+        "user:{ann}",
+      ].sort(),
+    );
+    await redis.del(...keys.map((key) => prefix + key));
   });
 
   it("rejects bad options", () => {
