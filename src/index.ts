@@ -48,7 +48,14 @@ export {
   TurnTimeoutError,
 } from "./core/turn-control.js";
 export { isIntent } from "./router/intent/predicate.js";
-export { IntentRecognizer, type IntentRecognizerOptions } from "./router/intent/recognizer.js";
+export type { IntentCalibration } from "./router/intent/calibrate.js";
+export type { Embeddings, EmbeddingVector } from "./router/intent/embeddings.js";
+export {
+  IntentRecognizer,
+  type IntentRecognizerOptions,
+  type LearnedIntent,
+  type LearningRecognizer,
+} from "./router/intent/recognizer.js";
 export { isCommand, isUpdate, matchesText } from "./router/predicates.js";
 
 // Sessions and dialogs

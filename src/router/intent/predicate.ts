@@ -115,6 +115,9 @@ export function withIntents<C extends Context>(
   let recognize: RecognizerFn;
   if (setup.recognizer !== undefined) {
     recognize = setup.recognizer;
+    // `IntentRecognizer.recognizer` learns the examples of the bot's intents.
+    const learn = (setup.recognizer as { learn?: unknown }).learn;
+    if (typeof learn === "function") learn.call(setup.recognizer, registrations);
   } else {
     const builtin = new IntentRecognizer(threshold === undefined ? {} : { threshold });
     for (const { name, examples } of registrations) builtin.add(name, examples);

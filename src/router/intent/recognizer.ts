@@ -1,91 +1,160 @@
 /**
- * The built-in intent recognizer. For each intent it blends three signals: how much of the
- * message the intent's vocabulary explains (coverage), the TF-IDF cosine of the stemmed
- * words with the closest example (typos corrected), and the character-trigram cosine with
- * the closest example. Learns from a few examples per intent; no model, no download. The
- * cost of a message is bounded (see `query.ts`): at most its first 2048 characters and 64
- * words are read, and typos and similarities are looked up in indexes.
+ * The built-in intent recognizer. For each intent it blends how much of the message the
+ * intent's vocabulary explains (coverage) with the message's similarity to the intent's
+ * closest example and to its centroid (stemmed words and character trigrams), and subtracts
+ * its similarity to a background of everyday chat. The threshold is calibrated per bot from
+ * its own examples (leave-one-out) unless set. No model, no download. The cost of a message
+ * is bounded (see `query.ts`): at most its first 2048 characters and 64 words are read, and
+ * typos and similarities are looked up in indexes.
  * @module
  */
 import type { IntentMatch } from "../../core/context.js";
-import { parseText } from "./query.js";
-import { STOP_WORDS } from "./text.js";
-import { splitWord, TypoIndex } from "./typos.js";
-import { inverseFrequencies, toVector, type Vector, VectorIndex } from "./vectors.js";
+import type { Store } from "../../storage/store.js";
+import { calibrate, type IntentCalibration } from "./calibrate.js";
+import type { Embeddings } from "./embeddings.js";
+import { blend, EmbeddingScorer, embedQuery } from "./hybrid.js";
+import { buildModel, type Model, vectorize } from "./model.js";
+import { MAX_INTENT_CHARS } from "./query.js";
+import { finalScores, rawScores } from "./score.js";
 
 /** Options of {@link IntentRecognizer}. */
 export interface IntentRecognizerOptions {
   /**
    * Lowest score (0–1) that counts as a match; below it `recognize` returns `undefined`.
-   * @default 0.38
+   * @default calibrated from the examples (see {@link IntentRecognizer.calibration})
    */
   threshold?: number;
+  /**
+   * A sentence embedding model: `recognizeAsync` and `rankAsync` then blend its similarity
+   * with the lexical score. The sync methods stay lexical.
+   */
+  embeddings?: Embeddings;
+  /** Where the examples' vectors are cached, shared by every node (e.g. a `RedisStore`). */
+  store?: Store;
+  /**
+   * Share (0–1) of the embedding score in the hybrid score.
+   * @default 0.6
+   */
+  embeddingWeight?: number;
+  /** Called when `embed` fails for a message; that message is then recognised lexically. */
+  onEmbeddingError?: (error: unknown) => void;
 }
 
-interface Model {
-  /** The intents, each with the numbers of its examples in `words` and `grams`. */
-  intents: Array<{ name: string; from: number; to: number }>;
-  /** Each intent's vocabulary (weight 1 per word), by intent number: for coverage. */
-  vocabularies: VectorIndex;
-  /** The examples' stemmed words and character trigrams, weighted by IDF. */
-  words: VectorIndex;
-  grams: VectorIndex;
-  wordIdf: Map<string, number>;
-  gramIdf: Map<string, number>;
-  maxWordIdf: number;
-  maxGramIdf: number;
-  /** Known content words, for typo correction. */
-  typos: TypoIndex;
+export { DEFAULT_INTENT_THRESHOLD } from "./calibrate.js";
+
+/** The examples of one intent, as `bot.intent()` registers them. */
+export interface LearnedIntent {
+  /** The intent name. */
+  name: string;
+  /** Its example phrasings. */
+  examples: readonly string[];
 }
 
-/** Weight of a stop word relative to a content word of the same rarity. */
-const STOP_WEIGHT = 0.25;
-/** Shares of coverage and word cosine in the score; the rest is the trigram cosine. */
-const W_COVER = 0.5;
-const W_WORDS = 0.25;
-
-/** The default confidence threshold of intents. */
-export const DEFAULT_INTENT_THRESHOLD = 0.38;
+/**
+ * A recognizer function that also learns the bot's intents: `new Bot({ recognizer })` calls
+ * `learn` with the examples of every `bot.intent()` before the first message.
+ */
+export type LearningRecognizer = ((text: string) => Promise<IntentMatch | undefined>) & {
+  /** Adds the examples of intents. */
+  learn(intents: readonly LearnedIntent[]): void;
+};
 
 /**
  * Recognises intents from a handful of example phrases each. `bot.intent()` uses one for
  * you; use it directly to test or tune your examples. It reads the first 2048 characters
  * and 64 words of a text, and splits or corrects words of up to 24 letters, so one message
- * costs a few milliseconds at most whatever its content.
+ * costs a fraction of a millisecond to a few milliseconds whatever its content.
  *
  * @example
  * ```ts
  * const r = new IntentRecognizer();
  * r.add("hours", ["when are you open", "opening hours"]);
  * r.recognize("what are your openin hours?"); // { name: "hours", score: 0.8… }
+ * r.calibration; // { threshold: 0.3…, examplesRecognised: …, backgroundRejected: 0.95… }
  * ```
  */
 export class IntentRecognizer {
-  /** The confidence threshold in use. */
-  readonly threshold: number;
+  private readonly fixed: number | undefined;
+  private readonly options: IntentRecognizerOptions;
   private readonly training = new Map<string, string[]>();
   private model: Model | undefined;
+  private calibrated: IntentCalibration | undefined;
+  private hybrid: Promise<{ scorer: EmbeddingScorer; calibration: IntentCalibration }> | undefined;
 
   /** @param options - see {@link IntentRecognizerOptions} */
   constructor(options: IntentRecognizerOptions = {}) {
-    const threshold = options.threshold ?? DEFAULT_INTENT_THRESHOLD;
-    if (typeof threshold !== "number" || !(threshold >= 0 && threshold <= 1)) {
-      throw new RangeError(
-        `intent threshold must be a number from 0 to 1, got ${String(threshold)}`,
-      );
+    const { threshold, embeddings, embeddingWeight = 0.6 } = options;
+    for (const [name, value] of [
+      ["threshold", threshold],
+      ["embeddingWeight", embeddingWeight],
+    ] as const) {
+      if (value !== undefined && (typeof value !== "number" || !(value >= 0 && value <= 1))) {
+        throw new RangeError(`intent ${name} must be a number from 0 to 1, got ${String(value)}`);
+      }
     }
-    this.threshold = threshold;
+    if (embeddings !== undefined && typeof embeddings?.embed !== "function") {
+      throw new TypeError("embeddings must be an object with embed(texts) => Promise<vectors>");
+    }
+    this.fixed = threshold;
+    this.options = { ...options, embeddingWeight };
+  }
+
+  /**
+   * This recognizer as the `recognizer` option of `new Bot()`: it learns the examples of
+   * every `bot.intent()` and recognises with {@link recognizeAsync} (embeddings included).
+   * @example
+   * ```ts
+   * const intents = new IntentRecognizer({ embeddings, store });
+   * const bot = new Bot({ recognizer: intents.recognizer });
+   * bot.intent("hours", ["when are you open", "opening hours"], (ctx) => ctx.reply("9–5"));
+   * ```
+   */
+  get recognizer(): LearningRecognizer {
+    const fn = (text: string) => this.recognizeAsync(text);
+    return Object.assign(fn, {
+      // Idempotent: an intent's examples are replaced by the bot's (a bot learns once).
+      learn: (intents: readonly LearnedIntent[]) => {
+        const merged = new Map<string, string[]>();
+        for (const { name, examples } of intents) {
+          merged.set(name, [...(merged.get(name) ?? []), ...examples]);
+        }
+        for (const [name, examples] of merged) this.training.set(name, examples);
+        this.reset();
+      },
+    });
+  }
+
+  /** The confidence threshold in use: the option, or the one calibrated from the examples. */
+  get threshold(): number {
+    return this.calibration.threshold;
+  }
+
+  /**
+   * How the threshold was chosen and what it keeps: the share of the examples recognised
+   * when each is left out of the model, and the share of everyday chat rejected. Computed
+   * once, with the model, on first use. (With embeddings, see {@link calibrationAsync}.)
+   */
+  get calibration(): IntentCalibration {
+    this.calibrated ??= calibrate(this.current(), this.fixed);
+    return this.calibrated;
   }
 
   /**
    * Adds examples of an intent (adding to the same name again extends it).
    * @param name - the intent name
-   * @param examples - a few typical phrasings (4–6 work well)
+   * @param examples - a few typical phrasings (4–6 work well; 10 work better)
    */
   add(name: string, examples: readonly string[]): this {
     this.training.set(name, [...(this.training.get(name) ?? []), ...examples]);
-    this.model = undefined;
+    this.reset();
     return this;
+  }
+
+  /** Forgets the model built from the examples (rebuilt on next use). */
+  private reset(): void {
+    this.model = undefined;
+    this.calibrated = undefined;
+    this.hybrid = undefined;
   }
 
   /** The best intent with its score when the score reaches the threshold, else `undefined`. */
@@ -96,90 +165,88 @@ export class IntentRecognizer {
 
   /** Every intent with its score (0–1) for `text`, best first (for tuning examples). */
   rank(text: string): IntentMatch[] {
-    this.model ??= this.build();
-    const model = this.model;
-    const query = this.vectorize(model, text);
-    // Each costs the (query term, example) pairs sharing a term, not examples × terms.
-    const words = model.words.cosines(query.words);
-    const grams = model.grams.cosines(query.grams);
-    const known = model.vocabularies.dots(query.words);
-    let total = 0;
-    for (const weight of query.words.weights.values()) total += weight;
-    const scores = model.intents.map(({ name, from, to }, i) => {
-      let bestWords = 0;
-      let bestGrams = 0;
-      for (let e = from; e < to; e++) {
-        bestWords = Math.max(bestWords, words[e] as number);
-        bestGrams = Math.max(bestGrams, grams[e] as number);
-      }
-      // Coverage: the share of the query's weight made of words in the intent's vocabulary.
-      const covered = total === 0 ? 0 : (known[i] as number) / total;
-      const score = W_COVER * covered + W_WORDS * bestWords + (1 - W_COVER - W_WORDS) * bestGrams;
-      return { name, score: Math.round(score * 1000) / 1000 };
+    const model = this.current();
+    return ranked(model, this.lexical(model, text));
+  }
+
+  /**
+   * Like {@link recognize}, with the embeddings when the recognizer has them: the examples
+   * are embedded (or read from the store) on first use, each message once. When `embed`
+   * fails for a message, that message is recognised lexically.
+   */
+  async recognizeAsync(text: string): Promise<IntentMatch | undefined> {
+    const { ranking, threshold } = await this.hybridRank(text);
+    const best = ranking[0];
+    return best !== undefined && best.score >= threshold ? best : undefined;
+  }
+
+  /** Like {@link rank}, with the embeddings when the recognizer has them. */
+  async rankAsync(text: string): Promise<IntentMatch[]> {
+    return (await this.hybridRank(text)).ranking;
+  }
+
+  /** The calibration of the hybrid score (the lexical one without embeddings). */
+  async calibrationAsync(): Promise<IntentCalibration> {
+    const hybrid = this.hybridModel();
+    return hybrid === undefined ? this.calibration : (await hybrid).calibration;
+  }
+
+  private async hybridRank(text: string): Promise<{ ranking: IntentMatch[]; threshold: number }> {
+    const { embeddings, embeddingWeight = 0.6, onEmbeddingError } = this.options;
+    const hybrid = this.hybridModel();
+    if (embeddings === undefined || hybrid === undefined) {
+      return { ranking: this.rank(text), threshold: this.threshold };
+    }
+    const { scorer, calibration } = await hybrid;
+    const model = this.current();
+    let query: Float32Array;
+    try {
+      query = await embedQuery(embeddings, text.slice(0, MAX_INTENT_CHARS));
+    } catch (error) {
+      onEmbeddingError?.(error);
+      return { ranking: this.rank(text), threshold: this.threshold };
+    }
+    const lexical = this.lexical(model, text);
+    const scores = blend(lexical, scorer.scores(query), embeddingWeight);
+    lexical.forEach((score, i) => {
+      if (score === 1) scores[i] = 1; // an example itself
     });
-    return scores.sort((a, b) => b.score - a.score);
+    return { ranking: ranked(model, scores), threshold: calibration.threshold };
   }
 
-  private build(): Model {
-    const vocabularies = new Map<string, Set<string>>();
-    const gramSets = new Map<string, Set<string>>();
-    const parsed = new Map<string, Array<{ words: string[]; grams: string[] }>>();
-    for (const [name, examples] of this.training) {
-      const list = examples.map(parseText);
-      parsed.set(name, list);
-      vocabularies.set(name, new Set(list.flatMap((e) => e.words)));
-      gramSets.set(name, new Set(list.flatMap((e) => e.grams)));
-    }
-    // Documents are intents, not examples: a word shared by the phrasings of one intent
-    // is its signature, while a word many intents use tells them apart poorly.
-    const wordIdf = inverseFrequencies([...vocabularies.values()]);
-    const gramIdf = inverseFrequencies([...gramSets.values()]);
-    const model: Model = {
-      intents: [],
-      vocabularies: new VectorIndex(),
-      words: new VectorIndex(),
-      grams: new VectorIndex(),
-      wordIdf,
-      gramIdf,
-      maxWordIdf: largest(wordIdf.values()),
-      maxGramIdf: largest(gramIdf.values()),
-      typos: new TypoIndex([...wordIdf.keys()].filter((t) => !STOP_WORDS.has(t))),
-    };
-    for (const [name, list] of parsed) {
-      model.vocabularies.add(toVector([...(vocabularies.get(name) ?? [])], () => 1));
-      const from = model.words.size;
-      for (const { words, grams } of list) {
-        model.words.add(toVector(words, (t) => this.wordWeight(model, t)));
-        model.grams.add(toVector(grams, (t) => gramIdf.get(t) ?? model.maxGramIdf));
-      }
-      model.intents.push({ name, from, to: model.words.size });
-    }
-    return model;
+  private hybridModel() {
+    const { embeddings, store, embeddingWeight = 0.6 } = this.options;
+    if (embeddings === undefined) return undefined;
+    const model = this.current();
+    this.hybrid ??= EmbeddingScorer.create(model, embeddings, store).then((scorer) => ({
+      scorer,
+      calibration: calibrate(model, this.fixed, scorer.calibrationScorer(embeddingWeight)),
+    }));
+    // A failed embedding of the examples is retried on the next message.
+    this.hybrid.catch(() => {
+      this.hybrid = undefined;
+    });
+    return this.hybrid;
   }
 
-  /** IDF weight; words no example uses weigh as much as the rarest known word. */
-  private wordWeight(model: Model, term: string): number {
-    const idf = model.wordIdf.get(term) ?? model.maxWordIdf;
-    return STOP_WORDS.has(term) ? idf * STOP_WEIGHT : idf;
+  private lexical(model: Model, text: string): Float64Array {
+    const query = vectorize(model, text);
+    const scores = finalScores(model, rawScores(model, query));
+    // An example itself is recognised with certainty.
+    const exact = model.exact.get(query.key);
+    if (exact !== undefined) scores[exact] = 1;
+    return scores;
   }
 
-  private vectorize(model: Model, text: string): { words: Vector; grams: Vector } {
-    const parsed = parseText(text);
-    const words = parsed.words.flatMap((t) =>
-      model.wordIdf.has(t) || STOP_WORDS.has(t)
-        ? [t]
-        : (splitWord(model.wordIdf, t) ?? [model.typos.correct(t)]),
-    );
-    return {
-      words: toVector(words, (t) => this.wordWeight(model, t)),
-      grams: toVector(parsed.grams, (t) => model.gramIdf.get(t) ?? model.maxGramIdf),
-    };
+  private current(): Model {
+    this.model ??= buildModel(this.training);
+    return this.model;
   }
 }
 
-/** The largest of some numbers, at least 1 (no spread: vocabularies can be large). */
-function largest(values: Iterable<number>): number {
-  let max = 1;
-  for (const value of values) if (value > max) max = value;
-  return max;
+/** Scores as matches, best first, rounded to 3 decimals. */
+function ranked(model: Model, scores: Float64Array): IntentMatch[] {
+  return [...scores]
+    .map((score, i) => ({ name: model.names[i] as string, score: Math.round(score * 1000) / 1000 }))
+    .sort((a, b) => b.score - a.score);
 }

@@ -3,8 +3,8 @@
  * depends on neither the message nor the size of the vocabulary.
  * @module
  */
-import { MAX_WORD_LENGTH } from "./query.js";
-import { editDistance, STOP_WORDS, stem } from "./text.js";
+import { canonicalStem, MAX_WORD_LENGTH } from "./query.js";
+import { editDistance, STOP_WORDS } from "./text.js";
 
 /** Largest number of edits a typo may need: one, or two for words of 8+ letters. */
 function allowedEdits(word: string): number {
@@ -83,8 +83,8 @@ export function splitWord(
   const ok = (w: string) => known.has(w) || STOP_WORDS.has(w);
   const content = (w: string) => known.has(w) && !STOP_WORDS.has(w);
   for (let i = 2; i <= word.length - 2; i++) {
-    const head = stem(word.slice(0, i));
-    const tail = stem(word.slice(i));
+    const head = canonicalStem(word.slice(0, i));
+    const tail = canonicalStem(word.slice(i));
     // At least one half must be a content word: "door" is not "do" + "or".
     if (ok(head) && ok(tail) && (content(head) || content(tail))) return [head, tail];
   }

@@ -10,6 +10,30 @@ export interface Vector {
   norm: number;
 }
 
+/** The vector divided by its norm (a copy; the empty vector stays empty). */
+export function unit(vector: Vector): Vector {
+  const weights = new Map<string, number>();
+  for (const [term, w] of vector.weights) weights.set(term, w / (vector.norm || 1));
+  return { weights, norm: vector.norm === 0 ? 0 : 1 };
+}
+
+/** The sum of vectors. */
+export function sum(vectors: readonly Vector[]): Vector {
+  const weights = new Map<string, number>();
+  for (const v of vectors)
+    for (const [t, w] of v.weights) weights.set(t, (weights.get(t) ?? 0) + w);
+  let squares = 0;
+  for (const w of weights.values()) squares += w * w;
+  return { weights, norm: Math.sqrt(squares) };
+}
+
+/** The dot product of two vectors. */
+export function dot(a: Vector, b: Vector): number {
+  let out = 0;
+  for (const [t, w] of a.weights) out += w * (b.weights.get(t) ?? 0);
+  return out;
+}
+
 /** Builds a vector from terms and a weight function (applied per occurrence). */
 export function toVector(terms: readonly string[], weigh: (term: string) => number): Vector {
   const weights = new Map<string, number>();
@@ -42,6 +66,11 @@ export class VectorIndex {
   /** The number of documents; the next one added gets this number. */
   get size(): number {
     return this.norms.length;
+  }
+
+  /** The norm of document `id`. */
+  norm(id: number): number {
+    return this.norms[id] ?? 0;
   }
 
   /** Adds a document; returns its number (0, 1, 2, …). */

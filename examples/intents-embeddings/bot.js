@@ -1,0 +1,61 @@
+// Intents with pluggable embeddings: the built-in recognizer blends its lexical score with a
+// sentence-embedding model's. With OPENAI_API_KEY set it uses OpenAI's embeddings API
+// (text-embedding-3-small); without a key the bot runs on the built-in recognizer alone.
+// Run: npm run build && node examples/intents-embeddings/bot.js   (plays a short script)
+import { Bot, IntentRecognizer, MemoryStore } from "botwire";
+import { createTestClient } from "botwire/testing";
+
+/** OpenAI's embeddings API as an `Embeddings` (any provider with texts → vectors works). */
+function openAiEmbeddings(apiKey, model = "text-embedding-3-small") {
+  return {
+    id: `openai/${model}`,
+    async embed(texts) {
+      const res = await fetch("https://api.openai.com/v1/embeddings", {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ model, input: texts }),
+      });
+      if (!res.ok) throw new Error(`embeddings API: ${res.status} ${await res.text()}`);
+      const body = await res.json();
+      return body.data.sort((a, b) => a.index - b.index).map((d) => d.embedding);
+    },
+  };
+}
+
+const key = process.env.OPENAI_API_KEY;
+// The examples' vectors are cached in the store: with a RedisStore every node shares them.
+const store = new MemoryStore();
+const intents = new IntentRecognizer(
+  key ? { embeddings: openAiEmbeddings(key), store, onEmbeddingError: (e) => console.warn(e) } : {},
+);
+const bot = new Bot({ recognizer: intents.recognizer });
+
+bot.intent(
+  "hours",
+  ["what are your opening hours", "when are you open", "what time do you close", "store hours"],
+  (ctx) => ctx.reply(`We open 9–18 (${ctx.intent.name}, ${ctx.intent.score})`),
+);
+bot.intent(
+  "returns",
+  ["how do I return an item", "can I get a refund", "I want to send this back"],
+  (ctx) => ctx.reply(`Returns are free within 30 days (${ctx.intent.score})`),
+);
+bot.intent("password", ["I forgot my password", "reset my password", "I can't log in"], (ctx) =>
+  ctx.reply(`Reset it at /account/reset (${ctx.intent.score})`),
+);
+bot.on("message", (ctx) => ctx.reply("Sorry, I did not get that."));
+
+const client = createTestClient(bot);
+console.log(key ? "hybrid: lexical + OpenAI embeddings" : "lexical only (set OPENAI_API_KEY)");
+for (const text of [
+  "are you trading on bank holidays",
+  "the jacket doesn't fit, I'd like my money back",
+  "locked out of my account",
+  "how do I open a jar",
+]) {
+  const [reply] = await client.send(text);
+  console.log(`> ${text}\n< ${reply?.text}`);
+}
+// The bot hands its intents to the recognizer on the first message; calibrated then.
+console.log("calibration:", await intents.calibrationAsync());
+await bot.stop();

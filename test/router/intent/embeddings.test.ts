@@ -1,0 +1,135 @@
+/**
+ * Pluggable embeddings, tested with a deterministic embedder (no network): word hashing
+ * plus a few "concepts" that stand for what a real model knows (store ≈ shop ≈ business).
+ */
+import { describe, expect, it, vi } from "vitest";
+import { Bot, IntentRecognizer, MemoryStore } from "../../../src/index.js";
+import type { Embeddings } from "../../../src/router/intent/embeddings.js";
+import { EMBEDDING_KEY_PREFIX, textKey } from "../../../src/router/intent/embeddings.js";
+import { createTestClient } from "../../../src/testing/index.js";
+
+const DIMENSIONS = 64;
+const CONCEPTS: Record<string, number> = {
+  open: 0,
+  opening: 0,
+  trading: 0,
+  business: 0,
+  hours: 0,
+  close: 0,
+  refund: 1,
+  money: 1,
+  reimburse: 1,
+  back: 1,
+  return: 1,
+  parcel: 2,
+  package: 2,
+  order: 2,
+  shipment: 2,
+  delivery: 2,
+};
+
+/** A deterministic embedder: each word adds to its concept's dimension or a hashed one. */
+function fakeEmbeddings(calls: string[][] = []): Embeddings {
+  return {
+    id: "fake-1",
+    async embed(texts) {
+      calls.push([...texts]);
+      return texts.map((text) => {
+        const v = new Array<number>(DIMENSIONS).fill(0);
+        for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) {
+          const concept = CONCEPTS[word];
+          const dim =
+            concept ?? 8 + (Number.parseInt(textKey(word).slice(0, 6), 16) % (DIMENSIONS - 8));
+          v[dim] = (v[dim] ?? 0) + (concept === undefined ? 0.5 : 2);
+        }
+        return v;
+      });
+    },
+  };
+}
+
+const INTENTS: Record<string, string[]> = {
+  hours: ["when are you open", "opening hours", "what time do you close"],
+  refund: ["can I get a refund", "I want my money back", "how do refunds work"],
+  tracking: ["where is my order", "track my package", "has my parcel shipped"],
+};
+
+function recognizer(options: ConstructorParameters<typeof IntentRecognizer>[0] = {}) {
+  const r = new IntentRecognizer(options);
+  for (const [name, examples] of Object.entries(INTENTS)) r.add(name, examples);
+  return r;
+}
+
+describe("pluggable embeddings", () => {
+  it("the hybrid recognises a paraphrase the words alone miss", async () => {
+    const text = "are you trading on business days";
+    expect(recognizer().recognize(text)).toBeUndefined();
+    const hybrid = recognizer({ embeddings: fakeEmbeddings() });
+    expect((await hybrid.recognizeAsync(text))?.name).toBe("hours");
+    expect((await hybrid.rankAsync("reimburse me"))[0]?.name).toBe("refund");
+    // The sync methods stay lexical; an example itself still scores 1.
+    expect(hybrid.rank("opening hours")[0]).toEqual({ name: "hours", score: 1 });
+    expect((await hybrid.rankAsync("opening hours"))[0]).toEqual({ name: "hours", score: 1 });
+  });
+
+  it("caches the examples' vectors in the store: a second node embeds only messages", async () => {
+    const store = new MemoryStore();
+    const first: string[][] = [];
+    await recognizer({ embeddings: fakeEmbeddings(first), store }).recognizeAsync("hello");
+    const embedded = first.flat();
+    expect(embedded).toContain("opening hours");
+    expect(embedded).toContain("hello");
+    expect(
+      await store.get(`${EMBEDDING_KEY_PREFIX}fake-1:${textKey("opening hours")}`),
+    ).toHaveLength(DIMENSIONS);
+    const second: string[][] = [];
+    const other = recognizer({ embeddings: fakeEmbeddings(second), store });
+    expect((await other.recognizeAsync("track my parcel please"))?.name).toBe("tracking");
+    expect(second).toEqual([["track my parcel please"]]);
+  });
+
+  it("reports a calibrated threshold for the hybrid score", async () => {
+    const hybrid = recognizer({ embeddings: fakeEmbeddings() });
+    const calibration = await hybrid.calibrationAsync();
+    expect(calibration.source).toBe("calibrated");
+    expect(calibration.threshold).toBeGreaterThanOrEqual(0.2);
+    expect(calibration.threshold).toBeLessThanOrEqual(0.6);
+    expect(calibration.backgroundRejected).toBeGreaterThan(0.5);
+    const fixed = recognizer({ embeddings: fakeEmbeddings(), threshold: 0.5 });
+    expect((await fixed.calibrationAsync()).threshold).toBe(0.5);
+  });
+
+  it("falls back to the words when embed fails for a message, and reports the error", async () => {
+    const embeddings = fakeEmbeddings();
+    const onEmbeddingError = vi.fn();
+    const hybrid = recognizer({ embeddings, onEmbeddingError });
+    await hybrid.calibrationAsync();
+    embeddings.embed = async () => {
+      throw new Error("rate limited");
+    };
+    expect((await hybrid.recognizeAsync("when are you open today"))?.name).toBe("hours");
+    expect(onEmbeddingError).toHaveBeenCalledOnce();
+  });
+
+  it("rejects embedders that do not return one vector per text", async () => {
+    const broken: Embeddings = { embed: async () => [] };
+    await expect(recognizer({ embeddings: broken }).recognizeAsync("hi")).rejects.toThrow(
+      /one vector per text/,
+    );
+    expect(() => new IntentRecognizer({ embeddings: {} as never })).toThrow(TypeError);
+    expect(() => new IntentRecognizer({ embeddingWeight: 2 })).toThrow(RangeError);
+  });
+
+  it("plugs into a bot: the recognizer learns the examples of bot.intent()", async () => {
+    const intents = new IntentRecognizer({ embeddings: fakeEmbeddings() });
+    const bot = new Bot({ recognizer: intents.recognizer });
+    bot.intent("hours", INTENTS.hours ?? [], (ctx) => ctx.reply(`hours ${ctx.intent?.name}`));
+    bot.intent("refund", INTENTS.refund ?? [], (ctx) => ctx.reply("refund"));
+    bot.on("message", (ctx) => ctx.reply("fallback"));
+    const client = createTestClient(bot);
+    expect((await client.send("are you trading on business days"))[0]?.text).toBe("hours hours");
+    expect((await client.send("I'd like my money back"))[0]?.text).toBe("refund");
+    expect((await client.send("tell me a joke about penguins"))[0]?.text).toBe("fallback");
+    await bot.stop();
+  });
+});
