@@ -6,8 +6,10 @@
 
 /**
  * KEYS: session hash, outbox zset, seen hash, rooms set — all in the session's slot. ARGV:
- * frame prefix, frame suffix, max outbox size, ttl, and the id of the message this replies
- * to ('' for none). Returns the new seq, or -1 when the session does not exist. A reply's
+ * frame prefix, frame suffix, max outbox size, ttl, the id of the message this replies to
+ * ('' for none), and the node's seq floor for the session (see seq-floors.ts: after a
+ * failover lost the last writes, the seq jumps over what was lost, which is recorded as
+ * `lost`). Returns the new seq, or -1 when the session does not exist. A reply's
  * seq is added to its message's pending claim ('p<deadline>' becomes 'p<deadline>,<seq>,…')
  * in the same step, so a node taking over the claim of a node that died after replying
  * knows the replies exist. The rooms set's expiry moves with the session hash's, so it
@@ -16,6 +18,14 @@
 export const APPEND = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local floor = tonumber(ARGV[6])
+if seq <= floor then
+  seq = floor + 1
+  redis.call('HSET', KEYS[1], 'seq', seq)
+  if tonumber(redis.call('HGET', KEYS[1], 'lost') or '0') < floor then
+    redis.call('HSET', KEYS[1], 'lost', floor)
+  end
+end
 if ARGV[5] ~= '' then
   local claim = redis.call('HGET', KEYS[3], ARGV[5])
   if claim and string.sub(claim, 1, 1) == 'p' then
@@ -38,14 +48,23 @@ return seq
  * KEYS: the session's hash, outbox, seen hash, seen list and rooms set (one slot). ARGV:
  * owner ('' for none), lastSeq, ttl. Resumes in one step: nil when the session does not
  * exist or has another owner, else {seq, lost, frames after lastSeq}, and every key of the
- * session expires `ttl` from now.
+ * session expires `ttl` from now. A client that holds more than the ledger knows (a failover
+ * lost the last writes) moves the seq up to what it holds, and that range counts as lost.
  */
 export const RESUME = `
 local s = redis.call('HMGET', KEYS[1], 'owner', 'seq', 'lost')
 if not s[1] or s[1] ~= ARGV[1] then return false end
+local seq = tonumber(s[2] or '0')
+local lost = tonumber(s[3] or '0')
+local held = tonumber(ARGV[2])
+if held > seq then
+  seq = held
+  lost = math.max(lost, held)
+  redis.call('HSET', KEYS[1], 'seq', seq, 'lost', lost)
+end
 local frames = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. ARGV[2], '+inf')
 for i = 1, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
-return {tonumber(s[2] or '0'), tonumber(s[3] or '0'), frames}
+return {seq, lost, frames}
 `;
 
 /**

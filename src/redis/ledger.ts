@@ -21,6 +21,7 @@ import { commandTimeout, withDeadline } from "./deadline.js";
 import { isSessionId, LedgerKeys, type RedisClient, type SessionKeyKind } from "./keys.js";
 import { APPEND, CLAIM, RELEASE, RENEW, RESUME, SETTLE } from "./ledger-scripts.js";
 import { execAll, LedgerSets } from "./ledger-sets.js";
+import { SeqFloors } from "./seq-floors.js";
 
 /** Options of {@link RedisLedger}. */
 export interface RedisLedgerOptions {
@@ -71,6 +72,8 @@ export class RedisLedger implements Ledger {
   private readonly window: number;
   private readonly lease: number;
   private readonly timeoutMs: number;
+  /** Seqs this node saw assigned: never assigned again after a failover (seq-floors.ts). */
+  private readonly floors = new SeqFloors();
 
   /**
    * @param redis - an ioredis `Redis` or `Cluster` (not in subscriber mode)
@@ -134,6 +137,7 @@ export class RedisLedger implements Ledger {
       ]);
       if (found !== null) {
         const [seq, lost, frames] = found as [number, number, string[]];
+        this.floors.note(session, seq);
         const replay = frames.map((frame) => ({ seq: seqOf(frame), frame }));
         const last = Math.min(lastSeq, seq);
         return {
@@ -182,10 +186,12 @@ export class RedisLedger implements Ledger {
           this.maxOutbox,
           this.ttl,
           replyTo ?? "",
+          this.floors.of(session),
         ),
       ),
     );
     if (seq < 0) throw new SessionLostError(session);
+    this.floors.note(session, seq);
     return { seq, frame: `${prefix}${seq}${suffix}` };
   }
 
