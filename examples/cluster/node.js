@@ -5,15 +5,25 @@
 //
 // Env: PORT (default 0 = any), REDIS_URL (default redis://127.0.0.1:6379), PREFIX (key
 // prefix, default "botwire-cluster:"), NODE_NAME (default "node-<port>"), CLAIM_LEASE_MS,
-// DRAIN_MS (default 10000: on SIGTERM the node drains for up to this long — clients are told
+// REDIS_CLUSTER_NODES ("host:port,host:port,…": a Redis Cluster instead of REDIS_URL; the
+// broker then uses sharded pub/sub), DRAIN_MS (default 10000: on SIGTERM the node drains for up to this long — clients are told
 // to move to other nodes, spread over the window — then stops), LOAD_TEST=1 (lifts the
 // per-address limits: every client of a test comes from 127.0.0.1 through one balancer).
 import { Bot } from "botwire";
 import { RedisBroker, RedisStore } from "botwire/redis";
 import { serve } from "botwire/ws";
-import { Redis } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 
-const redis = new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+const clusterNodes = process.env.REDIS_CLUSTER_NODES?.split(",").map((node) => {
+  const [host, port] = node.trim().split(":");
+  return { host, port: Number(port) };
+});
+// On a Cluster one connection may publish and subscribe (sharded pub/sub needs
+// `shardedSubscribers`); on a single Redis the subscriber needs a connection of its own.
+const redis =
+  clusterNodes === undefined
+    ? new Redis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379")
+    : new Cluster(clusterNodes, { shardedSubscribers: true });
 const prefix = process.env.PREFIX ?? "botwire-cluster:";
 const claimLeaseMs = Number(process.env.CLAIM_LEASE_MS ?? 10_000);
 const drainMs = Number(process.env.DRAIN_MS ?? 10_000);
@@ -23,7 +33,9 @@ const bot = new Bot({
   // One store for all nodes: sessions, open streamed replies, and (as a RedisLedger under
   // the same prefix) protocol state.
   store: new RedisStore(redis, { prefix, claimLeaseMs }),
-  broker: new RedisBroker(redis, redis.duplicate(), { prefix }),
+  broker: new RedisBroker(redis, clusterNodes === undefined ? redis.duplicate() : redis, {
+    prefix,
+  }),
   // A benchmark-free demo: allow fast test streams.
   limits: {
     messagesPerSecond: 1000,

@@ -1,65 +1,40 @@
-import { type ChildProcess, fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { BotClient } from "../../src/client/node.js";
 import { startBalancer } from "../helpers/balancer.js";
+import { type ClusterNode, startClusterNode } from "../helpers/cluster-node.js";
 import { skipWithoutBuild } from "../helpers/dist-built.js";
-import { skipWithoutRedis } from "../helpers/redis-available.js";
+import { CLUSTER_NODES, clusterFixture, skipWithoutCluster } from "../helpers/redis-cluster.js";
 import { until } from "../helpers/until.js";
 
-// A deploy restarts every node: three node processes (examples/cluster/node.js, sharing
-// Redis) behind a round-robin balancer, 2,000 BotClients, a steady stream of numbered
+// A deploy restarts every node: three node processes (examples/cluster/node.js, sharing a
+// 3-master Redis Cluster: scripts/redis-cluster.sh) behind a round-robin balancer, 2,000 BotClients, a steady stream of numbered
 // messages, and each node in turn replaced — a new process joins the balancer, the old one
 // leaves it and gets SIGTERM, which drains it (goaway spread over DRAIN_MS) before it exits.
 // Nothing may be lost or handled twice, and the clients of a draining node must come back
 // spread over its window, not in one stampede.
 const skip =
   skipWithoutBuild("rolling restart test", ["index.js", "redis.js", "ws.js"]) ||
-  (await skipWithoutRedis("rolling restart test"));
-const NODE_SCRIPT = fileURLToPath(new URL("../../examples/cluster/node.js", import.meta.url));
+  (await skipWithoutCluster("rolling restart test"));
 const prefix = `test-rolling:${Date.now().toString(36)}:`;
 const CLIENTS = 2000;
 const DRAIN_MS = 3000;
 
-interface Node {
-  child: ChildProcess;
-  port: number;
-  exited: Promise<number | null>;
-}
-
-function startNode(name: string): Promise<Node> {
-  const child = fork(NODE_SCRIPT, [], {
-    env: {
-      ...process.env,
-      PORT: "0",
-      PREFIX: prefix,
-      NODE_NAME: name,
-      DRAIN_MS: String(DRAIN_MS),
-      LOAD_TEST: "1",
-    },
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
-    child.on("message", (message: { type: string; port?: number }) => {
-      if (message.type === "ready") resolve({ child, port: message.port as number, exited });
-    });
+function startNode(name: string): Promise<ClusterNode> {
+  return startClusterNode(name, {
+    PREFIX: prefix,
+    DRAIN_MS: String(DRAIN_MS),
+    LOAD_TEST: "1",
+    REDIS_CLUSTER_NODES: CLUSTER_NODES.map((n) => `${n.host}:${n.port}`).join(","),
   });
 }
 
-const nodes: Node[] = [];
+const nodes: ClusterNode[] = [];
 const clients: BotClient[] = [];
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()));
   for (const node of nodes) node.child.kill("SIGKILL");
-  const redis = new Redis({ host: "127.0.0.1", port: 6379 });
-  const keys = await redis.keys(`${prefix}*`);
-  for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-  redis.disconnect();
+  if (!skip) await clusterFixture(prefix).cleanup();
 });
 
 describe.skipIf(skip)("a rolling restart of every node under 2,000 connections", () => {
@@ -118,7 +93,7 @@ describe.skipIf(skip)("a rolling restart of every node under 2,000 connections",
     })();
 
     for (let i = 0; i < 3; i++) {
-      const old = nodes[i] as Node;
+      const old = nodes[i] as ClusterNode;
       const fresh = await startNode(`b${i + 1}`);
       nodes.push(fresh);
       backends.push(fresh.port);
