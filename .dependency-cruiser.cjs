@@ -39,7 +39,7 @@ const layerRules = folders.map((from) => {
 });
 
 const PORTABLE =
-  "^src/(util|protocol|storage|core|connection|router|dialog|session|middleware|bot|testing|client|transports/memory|transports/policy|transports/socket-io|transports/web|text)/";
+  "^src/(util|protocol|storage|core|connection|router|dialog|session|middleware|bot|testing|client|transports/memory|transports/policy|transports/socket-io|transports/web|transports/bun|text)/";
 
 module.exports = {
   forbidden: [

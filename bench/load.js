@@ -1,5 +1,6 @@
 // The load generator: one process holding every client connection, driven over IPC by
-// run.js. Clients use `ws` (raw ws and botwire targets) or socket.io-client (Socket.IO).
+// run.js. Clients use `ws` (raw ws and the botwire targets, botwire/ws and botwire/bun) or
+// socket.io-client (Socket.IO).
 // Each connection runs a closed loop with `depth` messages in flight; latency is measured
 // per message from send to reply in this process.
 // The stream shapes (`stream` command): every connection sends one `stream …` message and
@@ -149,7 +150,9 @@ function onReply(conn) {
 
 async function connectAll(target, url, n, concurrency) {
   const open =
-    target === "socketio" ? () => ioClient(url) : () => wsClient(url, target === "botwire");
+    target === "socketio"
+      ? () => ioClient(url)
+      : () => wsClient(url, target === "botwire" || target === "bun");
   const started = performance.now();
   let next = 0;
   let failed = 0;

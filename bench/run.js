@@ -1,4 +1,5 @@
-// `npm run bench`: raw ws vs Socket.IO vs botwire, each server in its own process, driven by
+// `npm run bench`: raw ws vs Socket.IO vs botwire (on botwire/ws in Node, and on botwire/bun
+// in Bun: target `bun`, when the bun binary is installed), each server in its own process, driven by
 // a load-generator process over loopback. Targets are interleaved (A B C A B C …) so that
 // noise from other work on the machine hits all of them alike; medians and ratios to raw ws
 // are printed and written to bench/results/latest.json and docs/benchmarks.svg (a run of only
@@ -6,13 +7,15 @@
 //
 // Environment knobs (defaults keep the whole run under 10 minutes on 2 cores):
 //   BENCH_ROUNDS=3  BENCH_SECONDS=3  BENCH_WARMUP_MS=1000  BENCH_IDLE=10000  BENCH_IDLE_ROUNDS=3
-//   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle,s100,s500   BENCH_TARGETS=ws,socketio,botwire
+//   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle,s100,s500   BENCH_TARGETS=ws,socketio,botwire,bun
 //   BENCH_STREAM_ROUNDS=3  BENCH_DELTA_MS=50 (botwire's streaming.deltaIntervalMs)
 //   or on the command line: node bench/run.js --only stream   (or --only s100,c100d10)
 //   BENCH_PROFILE=botwire  (server runs with --cpu-prof into bench/results/profiles)
 //   BENCH_SESSION=off      (diagnostic: botwire without session(), to split the cost)
 //   BENCH_NODE_FLAGS="--trace-gc"  (extra node flags for the servers)
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { start } from "./lib/child.js";
@@ -28,7 +31,26 @@ const WARMUP_MS = Number(env("BENCH_WARMUP_MS", 1000));
 const IDLE = Number(env("BENCH_IDLE", 10_000));
 const IDLE_ROUNDS = Number(env("BENCH_IDLE_ROUNDS", 3));
 const BROADCASTS = 5;
-const TARGETS = env("BENCH_TARGETS", "ws,socketio,botwire").split(",");
+
+/** The bun binary from the @oven/bun-* package npm installs (as test/runtimes/helpers.ts finds it). */
+function bunBinary() {
+  const arch = process.arch === "x64" ? "x64" : "aarch64";
+  try {
+    const pkg = createRequire(import.meta.url).resolve(
+      `@oven/bun-${process.platform}-${arch}/package.json`,
+    );
+    const file = join(dirname(pkg), "bin", "bun");
+    return existsSync(file) && statSync(file).size > 1_000_000 ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+const BUN = bunBinary();
+const ALL_TARGETS = ["ws", "socketio", "botwire", ...(BUN === undefined ? [] : ["bun"])];
+if (BUN === undefined) console.warn("bench: no bun binary (npm ci): the bun target is left out");
+const TARGETS = env("BENCH_TARGETS", ALL_TARGETS.join(","))
+  .split(",")
+  .filter((t) => t !== "bun" || BUN !== undefined);
 const PROFILE = env("BENCH_PROFILE", "");
 const STREAM_ROUNDS = Number(env("BENCH_STREAM_ROUNDS", 3));
 const DEFAULT_SHAPES = ["c100d1", "c100d10", "c1000d1", "idle", "s100", "s500"];
@@ -55,7 +77,7 @@ const STREAMS = [
   { key: "s100", name: "100 streams × 2000 tokens", conns: 100, tokens: 2000, burst: 1 },
   { key: "s500", name: "500 streams × 400 tokens", conns: 500, tokens: 400, burst: 1 },
 ].filter((s) => ONLY.includes(s.key));
-const STREAM_TARGETS = ["ws", "botwire"].filter((t) => TARGETS.includes(t));
+const STREAM_TARGETS = ["ws", "botwire", "bun"].filter((t) => TARGETS.includes(t));
 
 const cpuUs = (a, b) => b.cpu.user + b.cpu.system - (a.cpu.user + a.cpu.system);
 const urlOf = (target, port) =>
@@ -71,7 +93,11 @@ async function pair(target) {
     mkdirSync(root("bench/results/profiles"), { recursive: true });
     flags.push("--cpu-prof", `--cpu-prof-dir=${root("bench/results/profiles")}`);
   }
-  const server = await start(`servers/${target}.js`, flags);
+  // The bun target: botwire/bun in a Bun process (--no-install: never fetch a package).
+  const server =
+    target === "bun"
+      ? await start("servers/bun.js", ["--no-install"], BUN)
+      : await start(`servers/${target}.js`, flags);
   if (target === "botwire") stack = server.info.stack;
   const load = await start("load.js");
   return { server, load, url: urlOf(target, server.info.port) };
@@ -236,7 +262,7 @@ for (const shape of STREAMS) {
     }
     for (let round = 1; round <= STREAM_ROUNDS; round++) {
       let frames;
-      // botwire first: raw ws then sends exactly as many frames per connection.
+      // botwire (and bun) first: raw ws then sends exactly as many frames per connection.
       for (const target of [...STREAM_TARGETS].reverse()) {
         const { frames: sent, ...r } = await streamRun(pairs[target], shape, frames);
         if (target === "botwire") frames = sent;
@@ -297,7 +323,8 @@ if (ONLY.includes("idle")) {
   }
 }
 
-const fullRun = TARGETS.length === 3 && DEFAULT_SHAPES.every((k) => ONLY.includes(k));
+const fullRun =
+  ALL_TARGETS.every((t) => TARGETS.includes(t)) && DEFAULT_SHAPES.every((k) => ONLY.includes(k));
 const results = {
   date: new Date().toISOString(),
   machine: info,

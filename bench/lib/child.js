@@ -7,16 +7,17 @@ import { fileURLToPath } from "node:url";
  * Starts `script` (a path relative to bench/) as a child with IPC. The shell raises the
  * soft `ulimit -n` to the hard limit first: 10 000 connections need 10 000+ descriptors.
  * @param {string} script
- * @param {string[]} nodeArgs - extra node flags, e.g. `--expose-gc`, `--cpu-prof`
+ * @param {string[]} nodeArgs - extra flags for the runtime, e.g. `--expose-gc`, `--cpu-prof`
+ * @param {string} binary - the runtime: Node (this one) by default, or e.g. the bun binary
  */
-export async function start(script, nodeArgs = []) {
+export async function start(script, nodeArgs = [], binary = process.execPath) {
   const file = fileURLToPath(new URL(`../${script}`, import.meta.url));
-  const quoted = [...nodeArgs, file].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(" ");
-  const child = spawn(
-    "bash",
-    ["-c", `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec '${process.execPath}' ${quoted}`],
-    { stdio: ["ignore", "inherit", "inherit", "ipc"] },
-  );
+  const quoted = [binary, ...nodeArgs, file]
+    .map((a) => `'${a.replaceAll("'", "'\\''")}'`)
+    .join(" ");
+  const child = spawn("bash", ["-c", `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${quoted}`], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   const pending = new Map();
   let nextId = 0;
   let ready;

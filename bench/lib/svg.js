@@ -2,7 +2,7 @@
 // bar the target's median as a ratio to raw ws, with the limit marked. No library.
 import { METRICS } from "./metrics.js";
 
-const COLORS = { ws: "#7f8c8d", socketio: "#e67e22", botwire: "#2471a3" };
+const COLORS = { ws: "#7f8c8d", socketio: "#e67e22", botwire: "#2471a3", bun: "#f1c40f" };
 const NAMES = { ws: "raw ws", socketio: "Socket.IO", botwire: "botwire" };
 const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
