@@ -16,7 +16,7 @@ const LAYERS = [
   ["session"],
   ["middleware"],
   ["bot"],
-  ["transports", "redis"],
+  ["transports", "redis", "otel"],
   ["testing", "text"],
 ];
 
@@ -39,7 +39,7 @@ const layerRules = folders.map((from) => {
 });
 
 const PORTABLE =
-  "^src/(util|protocol|storage|core|connection|router|dialog|session|middleware|bot|testing|client|transports/memory|transports/policy|transports/socket-io|transports/web|transports/bun|text)/";
+  "^src/(util|protocol|storage|core|connection|router|dialog|session|middleware|bot|testing|client|transports/memory|transports/policy|transports/socket-io|transports/web|transports/bun|text|otel)/";
 
 module.exports = {
   forbidden: [

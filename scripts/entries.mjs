@@ -47,6 +47,12 @@ export const entries = [
     audience: "mounting a bot on an existing Socket.IO server or namespace",
   },
   {
+    subpath: "./otel",
+    name: "otel",
+    source: "src/otel/index.ts",
+    audience: "OpenTelemetry traces and metrics for a bot: `openTelemetry()`",
+  },
+  {
     subpath: "./testing",
     name: "testing",
     source: "src/testing/index.ts",

@@ -102,6 +102,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       exposeErrors: options.exposeErrors ?? false,
       turnTimeoutMs: checkMs(options.turnTimeoutMs, "turnTimeoutMs", 120_000),
       streaming: resolveStreaming(options.streaming),
+      telemetry: options.telemetry,
       handler: () => withIntents(this.collectIntents(), intents, this.middleware()),
       hooks: () => this.collectHooks(),
       report: (error, ctx) => this.report(error, ctx),

@@ -147,7 +147,12 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
     this.intentExamples.push(checkIntent(name, examples));
     // The recognizer answers asynchronously, so its predicate cannot be a type guard; it
     // sets ctx.intent before the branch runs, which is what the narrowed type says.
-    const branch = this.filter(isIntent(name), ...(middleware as Middleware<C>[]));
+    const route = `intent:${name}`;
+    const mark: MiddlewareFn<C> = (ctx, next) => {
+      ctx.route = route; // for telemetry: only when the intent matched
+      return next();
+    };
+    const branch = this.filter(isIntent(name), mark, ...(middleware as Middleware<C>[]));
     return branch as unknown as Composer<IntentContext<C>>;
   }
 

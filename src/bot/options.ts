@@ -5,6 +5,7 @@
 import type { Limits } from "../core/limits.js";
 import type { Logger } from "../core/logger.js";
 import type { StreamingOptions } from "../core/streaming.js";
+import type { Telemetry } from "../core/telemetry.js";
 import type { RecognizerFn } from "../router/intent/predicate.js";
 import type { Broker } from "../storage/broker.js";
 import type { Ledger } from "../storage/ledger.js";
@@ -38,7 +39,7 @@ export interface BotOptions {
   /**
    * Lowest intent score (0–1) that counts as a match. Also applied to an external
    * `recognizer`'s scores when given.
-   * @default 0.38 for the built-in recognizer; an external recognizer's answer is trusted
+   * @default calibrated from the examples by the built-in recognizer (see `IntentRecognizer.calibration`); an external recognizer's answer is trusted
    */
   intentThreshold?: number;
   /**
@@ -75,6 +76,13 @@ export interface BotOptions {
    * {@link StreamingOptions} for each default.
    */
   streaming?: StreamingOptions;
+  /**
+   * Where traces and metrics go: `openTelemetry()` from `botwire/otel`, or your own
+   * {@link Telemetry}. Without it nothing is measured and nothing costs (one check per event).
+   * See docs/observability.md.
+   * @default none
+   */
+  telemetry?: Telemetry;
 }
 
 /** Options of `bot.stop()` (and of `handle.close()` of the transports' `serve`). */

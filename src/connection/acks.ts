@@ -13,6 +13,11 @@ export class AckCoalescer<C extends Context> {
 
   constructor(private readonly host: PeerHost<C>) {}
 
+  /** The highest seq the client acknowledged on this connection. */
+  get acked(): number {
+    return this.ackSeq;
+  }
+
   /** The client acknowledged every message of `session` up to `seq`. */
   ack(session: string, seq: number): void {
     if (seq <= this.ackSeq) return;

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Context } from "../core/context.js";
+import type { StreamTelemetry } from "../core/telemetry.js";
 import { isThenable } from "../util/types.js";
 import type { PeerHost } from "./host.js";
 import type { OpenStream } from "./streams.js";
@@ -27,6 +28,7 @@ export class Coalescer<C extends Context> {
   constructor(
     private readonly host: PeerHost<C>,
     private readonly stream: OpenStream,
+    private readonly telemetry: StreamTelemetry | undefined = undefined,
   ) {
     if (!host.streams.shared) return;
     const { heartbeatMs } = host.streaming;
@@ -55,6 +57,7 @@ export class Coalescer<C extends Context> {
     const max = this.host.streaming.maxDeltaChars;
     for (let at = this.localSent; at < text.length; at += max) {
       this.host.fanout.localDelta(session, id, at, text.slice(at, at + max));
+      this.telemetry?.delta();
     }
     this.localSent = text.length;
     if (this.host.streams.shared) this.startPump();

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Context } from "../core/context.js";
+import { endWhen } from "../core/telemetry.js";
 import { CloseCode, ErrorCode } from "../protocol/codes.js";
 import { encodeReceipt } from "../protocol/encode.js";
 import type { MessageFrame } from "../protocol/frames.js";
@@ -39,12 +40,39 @@ export function deliverMessage<C extends Context>(
   peer: DeliveryPeer,
   inbound: InboundMessage,
 ): MaybePromise<void> {
+  const trace = inbound.trace;
+  if (trace === undefined) return deliver(host, peer, inbound);
+  let done: MaybePromise<void>;
+  try {
+    done = deliver(host, peer, inbound);
+  } catch (error) {
+    trace.end();
+    throw error;
+  }
+  if (!isPending(done)) return trace.end();
+  return done.then(
+    () => trace.end(),
+    (error: unknown) => {
+      trace.end();
+      throw error;
+    },
+  );
+}
+
+function deliver<C extends Context>(
+  host: PeerHost<C>,
+  peer: DeliveryPeer,
+  inbound: InboundMessage,
+): MaybePromise<void> {
   const id = inbound.frame.id;
   if (id === undefined) return process(host, peer, inbound);
   let claim: MaybePromise<Claim>;
+  const span = inbound.trace?.step("ledger.claim");
   try {
     claim = host.config.ledger.claim(inbound.session, id);
+    if (span !== undefined) claim = endWhen(span, claim);
   } catch (error) {
+    span?.end(true);
     return claimFailed(host, peer, error, id);
   }
   if (!isThenable(claim)) return claimed(host, peer, inbound, id, claim);
@@ -168,16 +196,18 @@ function settle<C extends Context>(
   if (id === undefined) return handled(host, peer, inbound, failed);
   const { ledger } = host.config;
   let done: MaybePromise<void>;
+  // A failed message that produced nothing may be re-sent and run again (e.g. after a
+  // store outage); once it replied, a re-send replays those replies instead.
+  const release = failed && inbound.replySeqs.length === 0;
+  const span = inbound.trace?.step(release ? "ledger.release" : "ledger.settle");
   try {
-    // A failed message that produced nothing may be re-sent and run again (e.g. after a
-    // store outage); once it replied, a re-send replays those replies instead.
-    done =
-      failed && inbound.replySeqs.length === 0
-        ? ledger.release(inbound.session, id)
-        : ledger.settle(inbound.session, id, inbound.replySeqs);
+    done = release
+      ? ledger.release(inbound.session, id)
+      : ledger.settle(inbound.session, id, inbound.replySeqs);
   } catch (error) {
     done = Promise.reject(error);
   }
+  if (span !== undefined) done = endWhen(span, done);
   if (!isThenable(done)) return handled(host, peer, inbound, failed);
   const next = () => handled(host, peer, inbound, failed);
   return done.then(next, (error: unknown) => {

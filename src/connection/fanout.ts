@@ -6,7 +6,9 @@
  */
 
 import type { Logger } from "../core/logger.js";
+import type { Telemetry } from "../core/telemetry.js";
 import { encodeDelta } from "../protocol/encode.js";
+import { isTraceparent } from "../protocol/frames.js";
 import type { Broker, BrokerListener } from "../storage/broker.js";
 import type { Ledger, OutboxEntry } from "../storage/ledger.js";
 import { randomId } from "../util/id.js";
@@ -23,6 +25,7 @@ interface FanoutConfig {
   broker: Broker | undefined;
   ledger: Pick<Ledger, "pin" | "unpin">;
   logger: Logger;
+  telemetry?: Telemetry | undefined;
 }
 
 /** A broker payload on a session's channel (`s:<session>`), sent by node `n`. */
@@ -40,6 +43,8 @@ interface Payload {
   t?: unknown;
   /** A stream that ended. */
   x?: unknown;
+  /** The W3C traceparent of the message whose handling appended the entry (with telemetry). */
+  tp?: unknown;
 }
 
 /** Knows the live peers of each session on this node, and reaches the others' through the broker. */
@@ -69,10 +74,16 @@ export class Fanout {
     return this.config.broker;
   }
 
-  /** Pushes an outbox entry to the session's live peers, here and on other nodes. */
-  entry(session: string, entry: OutboxEntry): MaybePromise<void> {
+  /**
+   * Pushes an outbox entry to the session's live peers, here and on other nodes.
+   * `traceparent`: the trace of the message being handled, carried to the other nodes.
+   */
+  entry(session: string, entry: OutboxEntry, traceparent?: string): MaybePromise<void> {
     this.push(session, entry);
-    return this.publish(session, { n: this.node(), s: entry.seq, f: entry.frame });
+    if (this.broker === undefined) return;
+    const payload: Payload = { n: this.node(), s: entry.seq, f: entry.frame };
+    if (traceparent !== undefined) payload.tp = traceparent;
+    return this.publish(session, payload);
   }
 
   /** Sends an ephemeral frame (an activity) to the session's live peers, here and elsewhere. */
@@ -193,6 +204,10 @@ export class Fanout {
     }
     if (p === null || typeof p !== "object" || p.n === this.node()) return;
     if (typeof p.s === "number" && typeof p.f === "string") {
+      const { telemetry } = this.config;
+      if (telemetry !== undefined && this.live.has(session)) {
+        telemetry.remote("entry", isTraceparent(p.tp) ? p.tp : undefined);
+      }
       this.push(session, { seq: p.s, frame: p.f });
     } else if (typeof p.e === "string") {
       const peers = this.live.get(session);

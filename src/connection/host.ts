@@ -12,6 +12,7 @@ import type { HandshakeHook } from "../core/handshake.js";
 import type { Limits } from "../core/limits.js";
 import type { Logger } from "../core/logger.js";
 import type { ResolvedStreaming } from "../core/streaming.js";
+import type { MessageTelemetry, Telemetry } from "../core/telemetry.js";
 import type { Broker } from "../storage/broker.js";
 import type { Ledger } from "../storage/ledger.js";
 import type { MaybePromise } from "../util/types.js";
@@ -41,6 +42,8 @@ export interface HostConfig<C extends Context> {
   services: ContextServices;
   /** How replies are streamed and activity shown (`BotOptions.streaming`). */
   streaming: ResolvedStreaming;
+  /** Where traces and metrics go (`BotOptions.telemetry`); `undefined`: nowhere, at no cost. */
+  telemetry: Telemetry | undefined;
 }
 
 /** A connection as the hub sees it: something to push outbox entries to and to wait for. */
@@ -51,6 +54,8 @@ export interface LivePeer {
   readonly busy: boolean;
   /** Resolves once every task queued so far has run. */
   drained(): Promise<void>;
+  /** Adds what the connection has not acknowledged, and its socket not written, to `into`. */
+  outstanding(into: { messages: number; bytes: number }): void;
 }
 
 /** What a connection's driver needs from the hub that owns it. */
@@ -64,7 +69,12 @@ export interface PeerHost<C extends Context> {
    * Appends a bot message to a session's outbox and pushes it to the session's live peers
    * (here and on other nodes). `replyTo`: the id of the message it answers, if any.
    */
-  deliver(session: string, encode: (seq: number) => string, replyTo?: string): MaybePromise<number>;
+  deliver(
+    session: string,
+    encode: (seq: number) => string,
+    replyTo?: string,
+    trace?: MessageTelemetry,
+  ): MaybePromise<number>;
   /** Registers a peer as live for a session; resolves once it will get every later entry. */
   attach(session: string, peer: LivePeer): Promise<void>;
   /** Removes a peer from a session's live set. */

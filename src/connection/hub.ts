@@ -10,6 +10,7 @@ import type { Context } from "../core/context.js";
 import type { BotEvents } from "../core/events.js";
 import type { HandshakeHook } from "../core/handshake.js";
 import type { ResolvedStreaming } from "../core/streaming.js";
+import type { MessageTelemetry } from "../core/telemetry.js";
 import type {
   Connection,
   ConnectionListener,
@@ -26,6 +27,12 @@ import type { HostConfig, LivePeer, PeerHost } from "./host.js";
 import { Peer } from "./peer.js";
 import { Streams } from "./streams.js";
 import { Turns } from "./turns.js";
+
+/** `memory`, `redis` or `custom`: which ledger a bot uses, for telemetry (a bounded label). */
+function kindOf(ledger: object): string {
+  const name = ledger.constructor?.name;
+  return name === "MemoryLedger" ? "memory" : name === "RedisLedger" ? "redis" : "custom";
+}
 
 /** Connects transports to peers and routes outbox entries to the live connections of a session. */
 export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
@@ -58,6 +65,17 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
       ttlMs: config.services.sessionTtlMs,
       streaming,
     });
+    config.telemetry?.attach(
+      { backlog: () => this.backlog() },
+      { ledger: kindOf(config.ledger), broker: config.broker !== undefined },
+    );
+  }
+
+  /** What the live connections have not acknowledged, and their sockets not written. */
+  private backlog(): { messages: number; bytes: number } {
+    const sum = { messages: 0, bytes: 0 };
+    for (const peer of this.peers) peer.outstanding(sum);
+    return sum;
   }
 
   /** The bot's streaming options. */
@@ -112,15 +130,21 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
     session: string,
     encode: (seq: number) => string,
     replyTo?: string,
+    trace?: MessageTelemetry,
   ): MaybePromise<number> {
     const appended = this.config.ledger.append(session, encode, replyTo);
+    this.config.telemetry?.sent(replyTo !== undefined);
     return isThenable(appended)
-      ? appended.then((entry) => this.publish(session, entry))
-      : this.publish(session, appended);
+      ? appended.then((entry) => this.publish(session, entry, trace))
+      : this.publish(session, appended, trace);
   }
 
-  private publish(session: string, entry: OutboxEntry): MaybePromise<number> {
-    const published = this.fanout.entry(session, entry);
+  private publish(
+    session: string,
+    entry: OutboxEntry,
+    trace: MessageTelemetry | undefined,
+  ): MaybePromise<number> {
+    const published = this.fanout.entry(session, entry, trace?.traceparent());
     return isThenable(published) ? published.then(() => entry.seq) : entry.seq;
   }
 

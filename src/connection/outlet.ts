@@ -25,6 +25,8 @@ type Early = OutboxEntry | string | { stream: string; at: number; text: string; 
 export class Outlet {
   /** Highest seq written; replays and live pushes below it are skipped. */
   private sentSeq = 0;
+  /** The client's `lastSeq` at the welcome: it had everything up to there. */
+  private base = 0;
   /** What arrived live during the handshake, written after the welcome. */
   private early: Early[] | undefined = [];
   /** Where this connection is in each open stream; made on the first delta. */
@@ -83,6 +85,11 @@ export class Outlet {
     this.holdTimer = undefined;
   }
 
+  /** How many entries were written after `acked` (telemetry's backlog gauge). */
+  unacked(acked: number): number {
+    return this.early === undefined ? Math.max(0, this.sentSeq - Math.max(acked, this.base)) : 0;
+  }
+
   /** Sends an ephemeral frame (an activity). */
   ephemeral(frame: string): void {
     if (this.early !== undefined) this.early.push(frame);
@@ -131,6 +138,7 @@ export class Outlet {
     const early = this.early ?? [];
     this.early = undefined;
     this.sentSeq = lastSeq;
+    this.base = lastSeq;
     for (const entry of replay) {
       if (entry.seq <= this.sentSeq) continue;
       this.sentSeq = entry.seq;

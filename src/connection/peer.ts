@@ -7,6 +7,7 @@
  */
 import type { Context, ContextConnection, UpdateKind } from "../core/context.js";
 import { authenticate, HandshakeRejection, ownerOf } from "../core/handshake.js";
+import type { ConnectionTelemetry } from "../core/telemetry.js";
 import type { Connection, ConnectionListener } from "../core/transport.js";
 import { CloseCode, ErrorCode } from "../protocol/codes.js";
 import { encodeError, encodeWelcome } from "../protocol/encode.js";
@@ -20,8 +21,7 @@ import { FloodGuard, type Refusal } from "./guard.js";
 import type { LivePeer, PeerHost } from "./host.js";
 import { Outlet } from "./outlet.js";
 import { SerialQueue } from "./queue.js";
-import { closeOrphans } from "./stream.js";
-import type { StreamSnapshot } from "./streams.js";
+import { resumeSnapshots } from "./stream.js";
 import { runTurn } from "./turn.js";
 
 type State = "new" | "handshaking" | "ready" | "closed";
@@ -53,6 +53,8 @@ export class Peer<C extends Context>
   private guard: FloodGuard | undefined;
   /** Connection details handed to every context. */
   readonly info: ContextConnection;
+  /** The connection's telemetry, when the bot has a `telemetry` option. */
+  private readonly tel: ConnectionTelemetry | undefined;
 
   constructor(
     private readonly host: PeerHost<C>,
@@ -61,6 +63,7 @@ export class Peer<C extends Context>
   ) {
     super();
     this.info = { id: connection.id, ...connection.info };
+    this.tel = host.config.telemetry?.connection(connection.id);
     this.helloTimer = setTimeout(
       () => this.close(CloseCode.HelloTimeout, "hello timeout"),
       helloTimeoutMs,
@@ -120,6 +123,7 @@ export class Peer<C extends Context>
     const wasReady = this.state === "ready";
     this.state = "closed";
     clearTimeout(this.helloTimer);
+    this.tel?.closed(code);
     if (this.session !== undefined) this.host.detach(this.session, this);
     if (this.resuming !== undefined) this.host.detach(this.resuming, this);
     this.outlet.close();
@@ -157,6 +161,12 @@ export class Peer<C extends Context>
     this.connection.send(frame);
   }
 
+  /** Adds what this connection has not acknowledged, and its socket not written, to `into`. */
+  outstanding(into: { messages: number; bytes: number }): void {
+    into.messages += this.outlet.unacked(this.acks?.acked ?? 0);
+    into.bytes += this.connection.bufferedAmount;
+  }
+
   /** Writes an `error` frame. */
   sendError(code: ErrorCode, message: string, replyTo?: string, retryAfterMs?: number): void {
     this.write(encodeError(code, message, replyTo, retryAfterMs));
@@ -181,6 +191,7 @@ export class Peer<C extends Context>
     counts = true,
   ) {
     this.host.emit("violation", { connectionId: this.connection.id, code, message });
+    this.host.config.telemetry?.refused(code, "connection");
     if (counts && this.flood().violation()) {
       return this.close(CloseCode.TooManyViolations, "too many violations");
     }
@@ -200,6 +211,7 @@ export class Peer<C extends Context>
 
   private async handshake(hello: HelloFrame | undefined): Promise<void> {
     const { ledger, logger } = this.host.config;
+    this.tel?.hello(hello?.traceparent);
     const outcome = await authenticate(this.host.hooks, hello?.token, this.connection.info);
     if ("rejected" in outcome) {
       const { rejected } = outcome;
@@ -240,12 +252,13 @@ export class Peer<C extends Context>
     if (this.isClosed()) return this.host.detach(opened.session, this);
     clearTimeout(this.helloTimer);
     this.helloTimer = undefined; // frees the timer and its closure for the connection's life
-    const snapshots = opened.resumed ? await this.snapshots(opened.session) : [];
+    const snapshots = opened.resumed ? await resumeSnapshots(this.host, opened.session) : [];
     if (this.isClosed()) return;
     this.write(encodeWelcome(opened.session, opened.resumed, opened.seq, opened.gap));
     const lastSeq = opened.resumed ? Math.min(hello?.lastSeq ?? 0, opened.seq) : 0;
     this.outlet.open(lastSeq, opened.seq, opened.replay, snapshots);
     this.state = "ready";
+    this.tel?.welcomed(opened.resumed, opened.gap);
     this.host.emit("connect", {
       connectionId: this.connection.id,
       sessionId: opened.session,
@@ -253,20 +266,6 @@ export class Peer<C extends Context>
       user: this.user,
     });
     await this.runUpdate("connect");
-  }
-
-  /**
-   * The open streams of a resumed session (on any node) with their text so far; live deltas
-   * meanwhile wait in the outlet and continue from there. Streams of dead nodes are closed.
-   */
-  private snapshots(session: string): Promise<StreamSnapshot[]> {
-    const { streams } = this.host;
-    const failed = (error: unknown) => {
-      this.host.config.logger.warn?.("open streams unreadable", { error });
-      return []; // the client still gets each stream's final message
-    };
-    if (streams.shared) this.host.track(closeOrphans(this.host, session).catch(failed));
-    return streams.snapshot(session).catch(failed);
   }
 
   // ── Updates ───────────────────────────────────────────────────────────────
@@ -280,6 +279,7 @@ export class Peer<C extends Context>
       frame,
       arrived,
       replySeqs: [],
+      trace: this.host.config.telemetry?.message(this.tel, frame.traceparent, arrived),
     });
   }
 

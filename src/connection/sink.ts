@@ -7,6 +7,7 @@
 import type { Context, ContextSink } from "../core/context.js";
 import type { StreamSource } from "../core/stream-source.js";
 import type { ActivityOptions, ReplyStreamOptions, StreamedMessage } from "../core/streaming.js";
+import { endWhen, type MessageTelemetry } from "../core/telemetry.js";
 import type { TurnControl } from "../core/turn-control.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
@@ -28,6 +29,7 @@ export class UpdateSink<C extends Context> implements ContextSink {
     private readonly session: string,
     private readonly replyTo: string | undefined,
     private readonly replySeqs: number[] | undefined,
+    private readonly trace: MessageTelemetry | undefined,
   ) {}
 
   deliver(body: OutgoingMessage, to: string | undefined): MaybePromise<number> {
@@ -41,9 +43,11 @@ export class UpdateSink<C extends Context> implements ContextSink {
   /** Appends a frame; a reply to the message being handled is recorded with its claim. */
   private appendFor(encode: (seq: number) => string, to: string | undefined): MaybePromise<number> {
     if (to === undefined || to !== this.replyTo || this.replySeqs === undefined) {
-      return this.host.deliver(this.session, encode);
+      return this.host.deliver(this.session, encode, undefined, this.trace);
     }
-    const seq = this.host.deliver(this.session, encode, to);
+    const span = this.trace?.step("outbox.append");
+    let seq = this.host.deliver(this.session, encode, to, this.trace);
+    if (span !== undefined) seq = endWhen(span, seq);
     const replySeqs = this.replySeqs;
     return andThen(seq, (value) => {
       replySeqs.push(value);
@@ -63,6 +67,7 @@ export class UpdateSink<C extends Context> implements ContextSink {
       source,
       data: options?.data,
       control,
+      telemetry: this.trace?.stream(),
       reply: async (encode) => await this.appendFor(encode, replyTo),
       // The text shows progress from its first piece on: the automatic typing stops.
       started: () => this.shows?.streaming(),

@@ -8,6 +8,7 @@
 import type { Context } from "../core/context.js";
 import { openSource, type StreamSource } from "../core/stream-source.js";
 import type { StreamedMessage } from "../core/streaming.js";
+import type { StreamTelemetry } from "../core/telemetry.js";
 import { BotStoppingError, type TurnControl, TurnTimeoutError } from "../core/turn-control.js";
 import { encodeStreamFinal, encodeStreamOpen } from "../protocol/encode.js";
 import type { StreamEnd } from "../protocol/frames.js";
@@ -15,7 +16,7 @@ import { localId } from "../util/id.js";
 import { isThenable } from "../util/types.js";
 import { Coalescer } from "./coalescer.js";
 import type { PeerHost } from "./host.js";
-import type { OpenStream } from "./streams.js";
+import type { OpenStream, StreamSnapshot } from "./streams.js";
 
 /** What one stream is for: its session, the message it answers, and the turn it belongs to. */
 export interface StreamRequest {
@@ -28,6 +29,8 @@ export interface StreamRequest {
   readonly reply: (encode: (seq: number) => string) => Promise<number>;
   /** Called when the first text arrives. */
   readonly started?: () => void;
+  /** The stream's telemetry, when the bot has a `telemetry` option. */
+  readonly telemetry?: StreamTelemetry | undefined;
 }
 
 /** How a stream ends when the turn's signal aborts for `reason`. */
@@ -62,7 +65,7 @@ export async function runStream<C extends Context>(
     iterator.interrupt(); // nothing was streamed: the producer must not run on for nothing
     throw error;
   }
-  const deltas = new Coalescer(host, stream);
+  const deltas = new Coalescer(host, stream, request.telemetry);
   const signal = control.signal;
   const max = streaming.maxStreamChars;
   let aborted = signal.aborted;
@@ -118,6 +121,7 @@ export async function runStream<C extends Context>(
   const body = request.data === undefined ? { text } : { text, data: request.data };
   const seq = await request.reply((s) => encodeStreamFinal(s, stream.id, body, end, replyTo));
   // Connections stop tracking it (a session may open many streams over its life).
+  request.telemetry?.end(end);
   const ended = host.fanout.endStream(session, stream.id, streams.shared);
   if (isThenable(ended)) await ended;
   if (failure !== undefined) throw failure;
@@ -146,4 +150,21 @@ export async function closeOrphans<C extends Context>(
     );
     await host.fanout.endStream(session, orphan.id, true);
   }
+}
+
+/**
+ * The open streams of a resumed session (on any node) with their text so far; live deltas
+ * meanwhile wait in the outlet and continue from there. Streams of dead nodes are closed.
+ */
+export function resumeSnapshots<C extends Context>(
+  host: PeerHost<C>,
+  session: string,
+): Promise<StreamSnapshot[]> {
+  const { streams } = host;
+  const failed = (error: unknown) => {
+    host.config.logger.warn?.("open streams unreadable", { error });
+    return []; // the client still gets each stream's final message
+  };
+  if (streams.shared) host.track(closeOrphans(host, session).catch(failed));
+  return streams.snapshot(session).catch(failed);
 }

@@ -6,6 +6,7 @@
 import { run } from "../core/compose.js";
 import { Context, type ContextConnection, type UpdateKind } from "../core/context.js";
 import { ClientError } from "../core/errors.js";
+import type { MessageTelemetry } from "../core/telemetry.js";
 import { TurnCancelledError, TurnTimeoutError } from "../core/turn-control.js";
 import { CloseCode, ErrorCode } from "../protocol/codes.js";
 import type { MessageFrame } from "../protocol/frames.js";
@@ -26,6 +27,8 @@ export interface Inbound {
   readonly arrived: number;
   /** The seqs of the replies the turn produced (recorded with the message id's claim). */
   readonly replySeqs: number[] | undefined;
+  /** The message's telemetry, when the bot has a `telemetry` option. */
+  readonly trace?: MessageTelemetry | undefined;
 }
 
 /** What a turn needs from its connection. */
@@ -49,7 +52,8 @@ export function runTurn<C extends Context>(
   inbound: Inbound,
 ): MaybePromise<boolean> {
   const replyTo = inbound.frame?.id;
-  const sink = new UpdateSink(host, inbound.session, replyTo, inbound.replySeqs);
+  const trace = inbound.trace;
+  const sink = new UpdateSink(host, inbound.session, replyTo, inbound.replySeqs, trace);
   const ctx = new Context({
     update: inbound.update,
     connection: peer.info,
@@ -60,9 +64,11 @@ export function runTurn<C extends Context>(
     receivedAt: inbound.arrived,
     services: host.config.services,
     sink,
+    trace,
   }) as C;
   if (host.turns.cancelledEarly(inbound.session, replyTo)) host.turns.cancelTurn(ctx.control);
-  const chain = run(host.handler, ctx);
+  const chain =
+    trace === undefined ? run(host.handler, ctx) : trace.run(() => run(host.handler, ctx));
   if (isPending(chain)) return guarded(host, peer, ctx, chain as Promise<unknown>, inbound, sink);
   sink.finish();
   return sent(host, peer, ctx, replyTo);
@@ -118,9 +124,15 @@ function sent<C extends Context>(
   ctx: C,
   replyTo: string | undefined,
 ): MaybePromise<boolean> {
-  if (!ctx.sending) return false;
+  if (!ctx.sending) {
+    ctx.trace?.answered(ctx.route, undefined);
+    return false;
+  }
   return ctx.settled().then(
-    () => false,
+    () => {
+      ctx.trace?.answered(ctx.route, undefined);
+      return false;
+    },
     (error: unknown) => failed(host, peer, error, ctx, replyTo),
   );
 }
@@ -136,12 +148,18 @@ async function failed<C extends Context>(
   if (!ctx.control.abandoned) await ctx.settled().catch(() => undefined);
   // The client cancelled: a handler that stops by throwing its signal's reason (or an
   // AbortError, as fetch does) did what was asked, which is no failure to report.
-  if (cancelledBy(ctx, error)) return false;
+  if (cancelledBy(ctx, error)) {
+    ctx.trace?.answered(ctx.route, "cancelled");
+    return false;
+  }
   if (error instanceof ClientError) {
+    ctx.trace?.answered(ctx.route, error.code);
+    if (error.code === ErrorCode.RateLimited) host.config.telemetry?.refused(error.code, "bot");
     peer.sendError(error.code, error.message, replyTo, error.options.retryAfterMs);
     if (error.options.closeCode !== undefined) peer.close(error.options.closeCode, error.message);
     return true;
   }
+  ctx.trace?.answered(ctx.route, ErrorCode.Internal);
   await host.config.report(error, ctx);
   const { exposeErrors } = host.config;
   const text = exposeErrors && error instanceof Error ? error.message : "internal error";

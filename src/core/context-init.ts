@@ -9,6 +9,7 @@ import type { MaybePromise } from "../util/types.js";
 import type { ContextConnection, UpdateKind } from "./context-types.js";
 import type { StreamSource } from "./stream-source.js";
 import type { ActivityOptions, ReplyStreamOptions, StreamedMessage } from "./streaming.js";
+import type { MessageTelemetry } from "./telemetry.js";
 import type { TurnControl } from "./turn-control.js";
 
 /**
@@ -68,4 +69,6 @@ export interface ContextInit {
   /** When the update arrived (epoch ms); defaults to now. */
   receivedAt?: number;
   sink: ContextSink;
+  /** The message's telemetry, when the bot has a `telemetry` option. */
+  trace?: MessageTelemetry | undefined;
 }

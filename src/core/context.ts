@@ -20,6 +20,7 @@ import {
   type StreamedMessage,
   seqOf,
 } from "./streaming.js";
+import type { MessageTelemetry } from "./telemetry.js";
 import { TurnControl } from "./turn-control.js";
 
 export type {
@@ -63,6 +64,10 @@ export class Context {
   match: RegExpExecArray | undefined;
   /** Set by `intent()`: the recognised intent. */
   intent: IntentMatch | undefined;
+  /** @internal What answered (`command:start`, `intent:hours`, `dialog:signup#1`), for telemetry. */
+  route: string | undefined;
+  /** @internal This message's telemetry, when the bot has a `telemetry` option. */
+  readonly trace: MessageTelemetry | undefined;
 
   /**
    * @internal Set by `session()`: the loaded record and dialog controller, or `null` when
@@ -91,6 +96,7 @@ export class Context {
     this.receivedAt = init.receivedAt ?? Date.now();
     this.sink = init.sink;
     this.services = init.services;
+    this.trace = init.trace;
   }
 
   /** Controls dialogs (`enter`, `state`, `repeat`, `exit`, `active`); needs `session()`. */

@@ -85,6 +85,7 @@ export class DialogController implements DialogControl {
     }
     const frame: Frame = { record, repeat: false };
     this.frames.push(frame);
+    this.ctx.route = `dialog:${definition.name}#${record.step}`;
     try {
       await (step as (ctx: Context) => unknown)(this.ctx);
     } finally {

@@ -48,6 +48,18 @@ export type {
   ViolationEvent,
 } from "../core/events.js";
 
+// Telemetry: what the bot reports, for your own implementation (`botwire/otel` is one)
+export type {
+  ConnectionTelemetry,
+  MessageTelemetry,
+  StreamTelemetry,
+  Telemetry,
+  TelemetrySetup,
+  TelemetrySpan,
+  TelemetryState,
+  TelemetryStep,
+} from "../core/telemetry.js";
+
 // Defaults
 export { DEFAULT_LIMITS } from "../core/limits.js";
 export { DEFAULT_INTENT_THRESHOLD } from "../router/intent/recognizer.js";

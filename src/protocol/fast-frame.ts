@@ -3,7 +3,7 @@
  * re-exported from the package (see `parse.ts`, which falls back to valibot).
  * @module
  */
-import { type ClientFrame, MAX_ID_LENGTH, type MessageFrame } from "./frames.js";
+import { type ClientFrame, isTraceparent, MAX_ID_LENGTH, type MessageFrame } from "./frames.js";
 
 /**
  * The output `ClientFrameSchema` gives for a well-formed `message` or `ack` frame —
@@ -24,6 +24,9 @@ export function fastClientFrame(json: unknown): ClientFrame | undefined {
     if (id !== undefined) frame.id = id;
     if (text !== undefined) frame.text = text;
     if ("data" in input) frame.data = data;
+    // Like the schema: an invalid traceparent is dropped, not refused.
+    const traceparent = input.traceparent;
+    if (traceparent !== undefined && isTraceparent(traceparent)) frame.traceparent = traceparent;
     return frame;
   }
   if (input.type === "ack") {

@@ -12,6 +12,22 @@ export const MAX_ID_LENGTH = 128;
 export const MAX_TOKEN_LENGTH = 4096;
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
+
+/**
+ * A W3C Trace Context `traceparent` (version 00): `00-<trace id>-<parent id>-<flags>`, lower
+ * case hex, neither id all zeros. See {@link isTraceparent}.
+ */
+const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * Whether `value` is a valid W3C `traceparent` (version 00). An invalid one in a frame is
+ * dropped, not refused: as the W3C spec asks, the server then starts a new trace.
+ */
+export function isTraceparent(value: unknown): value is string {
+  return typeof value === "string" && value.length === 55 && TRACEPARENT.test(value);
+}
+
+const traceparent = v.fallback(v.optional(v.custom<string>(isTraceparent)), undefined);
 const seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));
 
 const helloSchema = v.object({
@@ -19,6 +35,7 @@ const helloSchema = v.object({
   token: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN_LENGTH))),
   session: v.optional(id),
   lastSeq: v.optional(seq),
+  traceparent,
 });
 
 const messageSchema = v.object({
@@ -26,6 +43,7 @@ const messageSchema = v.object({
   id: v.optional(id),
   text: v.optional(v.string()),
   data: v.optional(v.unknown()),
+  traceparent,
 });
 
 const ackSchema = v.object({
@@ -48,6 +66,11 @@ export interface HelloFrame {
   session?: string | undefined;
   /** The highest `seq` the client received in that session. */
   lastSeq?: number | undefined;
+  /**
+   * A W3C `traceparent`: the connection's span continues the client's trace (with
+   * `botwire/otel`). Dropped when invalid.
+   */
+  traceparent?: string | undefined;
 }
 
 /** `{"type":"message","id"?,"text"?,"data"?}`: a user message. */
@@ -60,6 +83,11 @@ export interface MessageFrame {
   text?: string | undefined;
   /** A structured payload. */
   data?: unknown;
+  /**
+   * A W3C `traceparent`: the message's span continues the client's trace (with
+   * `botwire/otel`). Dropped when invalid.
+   */
+  traceparent?: string | undefined;
 }
 
 /** `{"type":"ack","seq"}`: a cumulative acknowledgement of server messages up to `seq`. */

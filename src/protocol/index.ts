@@ -28,7 +28,7 @@ export {
   FATAL_CLOSE_CODES,
   PROTOCOL_VERSION,
 } from "./codes.js";
-export { MAX_ID_LENGTH, MAX_TOKEN_LENGTH } from "./frames.js";
+export { isTraceparent, MAX_ID_LENGTH, MAX_TOKEN_LENGTH } from "./frames.js";
 
 // Client → server frames and their schemas
 export {

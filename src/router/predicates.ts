@@ -20,11 +20,20 @@ export function isUpdate(kinds: UpdateKind | readonly UpdateKind[]): (ctx: Conte
       );
     }
   }
+  const route = `on:${list.join(",")}`;
   if (list.length === 1) {
     const only = list[0];
-    return (ctx) => ctx.update === only;
+    return (ctx) => {
+      if (ctx.update !== only) return false;
+      ctx.route = route;
+      return true;
+    };
   }
-  return (ctx) => list.includes(ctx.update);
+  return (ctx) => {
+    if (!list.includes(ctx.update)) return false;
+    ctx.route = route;
+    return true;
+  };
 }
 
 /**
@@ -36,12 +45,15 @@ export function isCommand(
 ): <C extends Context>(ctx: C) => ctx is CommandContext<C> {
   const list = (Array.isArray(names) ? names : [names]).map(checkCommandName);
   if (list.length === 0) throw new TypeError("command() needs at least one name");
-  const set = new Set(list);
+  // Made once, not per message: the route (for telemetry) of each name.
+  const routes = new Map(list.map((name) => [name, `command:${name}`]));
   return <C extends Context>(ctx: C): ctx is CommandContext<C> => {
     if (ctx.update !== "message") return false;
     const command = parseCommand(ctx.text);
-    if (command === undefined || !set.has(command.name)) return false;
+    const route = command === undefined ? undefined : routes.get(command.name);
+    if (route === undefined) return false;
     ctx.command = command;
+    ctx.route = route;
     return true;
   };
 }
@@ -64,14 +76,18 @@ export function matchesText(
     if (t instanceof RegExp) return t;
     throw new TypeError(`hears() takes strings or RegExps, got ${typeof t}`);
   });
+  // The route (for telemetry) of each trigger: its text or pattern, cut short.
+  const routes = list.map((t) => `hears:${typeof t === "string" ? t : String(t)}`.slice(0, 64));
   return <C extends Context>(ctx: C): ctx is HearsContext<C> => {
     const text = ctx.text;
     if (ctx.update !== "message" || text === undefined) return false;
-    for (const re of regexps) {
+    for (let i = 0; i < regexps.length; i++) {
+      const re = regexps[i] as RegExp;
       re.lastIndex = 0; // global and sticky RegExps keep state between calls
       const match = re.exec(text);
       if (match !== null) {
         ctx.match = match;
+        ctx.route = routes[i];
         return true;
       }
     }

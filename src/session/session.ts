@@ -5,6 +5,7 @@
  */
 import type { MiddlewareFn, NextFunction } from "../core/compose.js";
 import type { Context, SessionBinding } from "../core/context.js";
+import { endWhen } from "../core/telemetry.js";
 import { DialogController } from "../dialog/control.js";
 import { compareAndSetOwned, MemoryStore, peekVersioned } from "../storage/memory-store.js";
 import { isSessionStore, type Store, type Versioned } from "../storage/store.js";
@@ -142,7 +143,9 @@ async function locked<S, C extends Context>(
     // needs the cross-process lease.
     // Stryker disable next-line ConditionalExpression: equivalent as `true` — a local store's lease is one more in-process lock, the mutex already serialises
     if (isSessionStore(store) && store.local !== true) {
-      lease = await acquireLease(store, key, config.lock);
+      const span = ctx.trace?.step("session.lock");
+      const acquired = acquireLease(store, key, config.lock);
+      lease = await (span === undefined ? acquired : endWhen(span, acquired));
     }
     await handle(ctx, next, store, key, config);
   } finally {
@@ -159,7 +162,9 @@ async function handle<S, C extends Context>(
   config: ResolvedSessionOptions<S, C>,
 ): Promise<void> {
   const versioned = isSessionStore(store);
-  const read = versioned ? await store.getVersioned(key) : await store.get(key);
+  const span = ctx.trace?.step("session.load");
+  const reading = versioned ? store.getVersioned(key) : store.get(key);
+  const read = await (span === undefined ? reading : endWhen(span, reading));
   const value = versioned ? (read as Versioned | undefined)?.value : read;
   const version = versioned ? (read as Versioned | undefined)?.version : undefined;
   const stored = toRecord<S>(value, key);
@@ -176,8 +181,12 @@ async function handle<S, C extends Context>(
   const { record } = session;
   if (!due && JSON.stringify(record) === session.before) return;
   if (ttlMs !== undefined) record.at = Date.now();
-  if (!versioned) return store.set(key, record, ttlMs);
-  const written = await store.compareAndSet(key, record, session.version, ttlMs);
+  const saving = ctx.trace?.step("session.save");
+  const writing = versioned
+    ? store.compareAndSet(key, record, session.version, ttlMs)
+    : store.set(key, record, ttlMs);
+  const written = await (saving === undefined ? writing : endWhen(saving, writing));
+  if (!versioned) return;
   if (!written) throw new SessionConflictError(key);
 }
 

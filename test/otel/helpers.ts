@@ -1,0 +1,91 @@
+import type { Attributes } from "@opentelemetry/api";
+import {
+  AggregationTemporality,
+  type DataPoint,
+  MeterProvider,
+  type MetricData,
+  MetricReader,
+} from "@opentelemetry/sdk-metrics";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
+import { openTelemetry } from "../../src/otel/index.js";
+
+/** A metric reader that collects only when asked. */
+class ManualReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected override onForceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  protected override onShutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** An OpenTelemetry SDK in memory: spans in `spans()`, metrics from `metrics()`. */
+export function inMemoryOtel(options: { maxRoutes?: number } = {}) {
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new BasicTracerProvider({
+    spanProcessors: [new SimpleSpanProcessor(exporter)],
+  });
+  const reader = new ManualReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const telemetry = openTelemetry({ tracerProvider, meterProvider, ...options });
+  return {
+    telemetry,
+    tracerProvider,
+    spans: (): ReadableSpan[] => exporter.getFinishedSpans(),
+    async metrics(): Promise<MetricData[]> {
+      const { resourceMetrics } = await reader.collect();
+      return resourceMetrics.scopeMetrics.flatMap((s) => s.metrics);
+    },
+  };
+}
+
+/** The spans called `name`. */
+export function named(spans: readonly ReadableSpan[], name: string): ReadableSpan[] {
+  return spans.filter((s) => s.name === name);
+}
+
+/** The children of `parent` among `spans`. */
+export function childrenOf(spans: readonly ReadableSpan[], parent: ReadableSpan): ReadableSpan[] {
+  const id = parent.spanContext().spanId;
+  return spans.filter((s) => s.parentSpanContext?.spanId === id);
+}
+
+/** One metric by name (throws when missing). */
+export function metric(all: readonly MetricData[], name: string): MetricData {
+  const found = all.find((m) => m.descriptor.name === name);
+  if (found === undefined) throw new Error(`no metric ${name}`);
+  return found;
+}
+
+/** The data points of a metric, as `[attributes, value]`. */
+export function points(data: MetricData): Array<[Attributes, unknown]> {
+  return (data.dataPoints as DataPoint<unknown>[]).map((p) => [p.attributes, p.value]);
+}
+
+/** Every series: metric name and attribute set, sorted (what a Prometheus scrape would count). */
+export function seriesOf(all: readonly MetricData[]): string[] {
+  return all
+    .flatMap((m) =>
+      (m.dataPoints as DataPoint<unknown>[]).map(
+        (p) => `${m.descriptor.name}${JSON.stringify(Object.entries(p.attributes).sort())}`,
+      ),
+    )
+    .sort();
+}
+
+/** A random valid W3C traceparent (sampled). */
+export function makeTraceparent(): { traceparent: string; traceId: string; spanId: string } {
+  const hex = (n: number) =>
+    Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join("");
+  const traceId = `1${hex(31)}`;
+  const spanId = `2${hex(15)}`;
+  return { traceparent: `00-${traceId}-${spanId}-01`, traceId, spanId };
+}
