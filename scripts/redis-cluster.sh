@@ -78,7 +78,8 @@ start() {
     redis-server --port "$port" --bind "$HOST" --daemonize yes \
       --dir "$DIR/$port" --pidfile "$DIR/$port/redis.pid" --logfile "$DIR/$port/redis.log" \
       --cluster-enabled yes --cluster-config-file "$DIR/$port/nodes.conf" \
-      --cluster-node-timeout 2000 --save '' --appendonly no --protected-mode yes
+      --cluster-node-timeout 2000 --cluster-replica-validity-factor 0 \
+      --save '' --appendonly no --protected-mode yes
   done
   for port in $(ports); do wait_until "port $port" 50 answers "$port"; done
   local nodes=()
