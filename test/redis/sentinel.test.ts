@@ -117,7 +117,8 @@ describe.skipIf(!installed)("Redis Sentinel: the master changes under traffic", 
   }, 120_000);
 
   it("the master killed: the sentinel promotes the replica and the bot recovers by itself", async () => {
-    const url = `ws://127.0.0.1:${(handle?.address() as AddressInfo).port}`;
+    const address = handle?.address() as AddressInfo;
+    const url = `ws://127.0.0.1:${address.port}`;
     const client = new BotClient(url, {
       reconnect: { initialDelayMs: 50, maxDelayMs: 500 },
       maxQueue: 1000,
