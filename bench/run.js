@@ -7,9 +7,11 @@
 //
 // Environment knobs (defaults keep the whole run under 10 minutes on 2 cores):
 //   BENCH_ROUNDS=3  BENCH_SECONDS=3  BENCH_WARMUP_MS=1000  BENCH_IDLE=10000  BENCH_IDLE_ROUNDS=3
-//   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle,s100,s500   BENCH_TARGETS=ws,socketio,botwire,bun
+//   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle,s100,s500,redis   BENCH_TARGETS=ws,socketio,botwire,bun
 //   BENCH_STREAM_ROUNDS=3  BENCH_DELTA_MS=50 (botwire's streaming.deltaIntervalMs)
 //   or on the command line: node bench/run.js --only stream   (or --only s100,c100d10)
+//   node bench/run.js --only redis: the bench bot with its state on one Redis vs the Redis
+//   Cluster of scripts/redis-cluster.sh (msg/s, p99, CPU, Redis commands and bytes per message)
 //   BENCH_PROFILE=botwire  (server runs with --cpu-prof into bench/results/profiles)
 //   BENCH_SESSION=off      (diagnostic: botwire without session(), to split the cost)
 //   BENCH_NODE_FLAGS="--trace-gc"  (extra node flags for the servers)
@@ -20,6 +22,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { start } from "./lib/child.js";
 import { machine } from "./lib/machine.js";
+import { redisShape } from "./lib/redis-shape.js";
 import { checks, markdown, printShape, summarise } from "./lib/report.js";
 import { median } from "./lib/stats.js";
 import { chart } from "./lib/svg.js";
@@ -53,7 +56,7 @@ const TARGETS = env("BENCH_TARGETS", ALL_TARGETS.join(","))
   .filter((t) => t !== "bun" || BUN !== undefined);
 const PROFILE = env("BENCH_PROFILE", "");
 const STREAM_ROUNDS = Number(env("BENCH_STREAM_ROUNDS", 3));
-const DEFAULT_SHAPES = ["c100d1", "c100d10", "c1000d1", "idle", "s100", "s500"];
+const DEFAULT_SHAPES = ["c100d1", "c100d10", "c1000d1", "idle", "s100", "s500", "redis"];
 const onlyArg = process.argv.indexOf("--only");
 const ONLY = (
   onlyArg > 0 ? process.argv[onlyArg + 1] : env("BENCH_SHAPES", DEFAULT_SHAPES.join(","))
@@ -323,6 +326,19 @@ if (ONLY.includes("idle")) {
   }
 }
 
+// The redis shape (not in the default set: it needs Redis and the cluster, and runs alone).
+let redis;
+if (ONLY.includes("redis")) {
+  console.log("\n== redis: 100 conns × depth 1, state in Redis (single vs cluster) ==");
+  redis = await redisShape({
+    start,
+    cpuUs,
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    warmupMs: WARMUP_MS,
+  });
+}
+
 const fullRun =
   ALL_TARGETS.every((t) => TARGETS.includes(t)) && DEFAULT_SHAPES.every((k) => ONLY.includes(k));
 const results = {
@@ -341,6 +357,7 @@ const results = {
     streamDeltaIntervalMs: Number(env("BENCH_DELTA_MS", 50)),
   },
   shapes,
+  ...(redis !== undefined && { redis }),
   checks: TARGETS.includes("botwire") && TARGETS.includes("ws") ? checks(shapes) : [],
   markdown: markdown(shapes, TARGETS),
   durationS: (Date.now() - began) / 1000,

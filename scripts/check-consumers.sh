@@ -36,9 +36,9 @@ cat > package.json <<'JSON'
 { "name": "botwire-consumer", "version": "0.0.0", "private": true, "type": "module" }
 JSON
 
-echo "== install tarball (+ ioredis, the optional peer of botwire/redis)"
+echo "== install tarball (+ the optional peers: ioredis for botwire/redis, @opentelemetry/api for botwire/otel)"
 npm install --prefer-offline --no-audit --no-fund --loglevel=error \
-  "../$TARBALL" ioredis "@types/node@$NODE_TYPES"
+  "../$TARBALL" ioredis @opentelemetry/api "@types/node@$NODE_TYPES"
 
 echo "== ESM import"
 for e in $ENTRIES; do

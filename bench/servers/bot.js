@@ -8,11 +8,14 @@ const { Bot } = botwire;
 
 /**
  * The bench bot and what the harness needs from it.
+ * @param {ConstructorParameters<typeof Bot>[0]} [options] - extra Bot options (store, broker)
  * @returns {{ bot: InstanceType<typeof Bot>, counter: { handled: number }, stack: object, broadcast(text: string): Promise<number> }}
  */
-export function benchBot() {
+export function benchBot(options = {}) {
   const counter = { handled: 0 };
   const bot = new Bot({
+    // Where the bot keeps its state (the redis shape: a RedisStore and a RedisBroker).
+    ...options,
     // The default flood guard (50 msg/s sustained, burst 200 per connection) is meant for
     // humans; a benchmark client sends thousands per second on one connection. Raised
     // explicitly here and documented in docs/benchmarks.md. Everything else stays default.

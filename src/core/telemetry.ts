@@ -74,7 +74,12 @@ export interface TelemetryState {
    * Messages this node sent to its live connections that they have not acknowledged yet,
    * and the bytes waiting in their sockets' send buffers.
    */
-  backlog(): { messages: number; bytes: number };
+  backlog(): {
+    /** Messages sent to live connections and not acknowledged yet. */
+    messages: number;
+    /** Bytes waiting in the connections' send buffers. */
+    bytes: number;
+  };
 }
 
 /** How the bot is set up, for telemetry's resource-like attributes. */

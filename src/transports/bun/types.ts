@@ -30,7 +30,10 @@ export interface BunServer<D = Connection> {
   /** Upgrades `request` to a WebSocket whose `data` is `options.data`; `false` if it cannot. */
   upgrade(request: Request, options: { data: D }): boolean;
   /** The peer's address of `request` (absent or `null` on a Unix socket). */
-  requestIP?(request: Request): { readonly address: string } | null;
+  requestIP?(request: Request): {
+    /** The peer's IP address. */
+    readonly address: string;
+  } | null;
 }
 
 /**

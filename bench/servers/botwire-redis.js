@@ -1,0 +1,28 @@
+// botwire on botwire/ws with its state in Redis (the "redis" shape): the bench bot of bot.js
+// with a RedisStore (sessions and the protocol ledger) and a RedisBroker, on one Redis
+// (BENCH_REDIS=single, 127.0.0.1:6379) or on the 3-master cluster of scripts/redis-cluster.sh
+// (BENCH_REDIS=cluster, sharded pub/sub). Keys live under a prefix of this process's own.
+import { RedisBroker, RedisStore } from "botwire/redis";
+import { serve } from "botwire/ws";
+import { Cluster, Redis } from "ioredis";
+import { BENCH_POLICY, benchBot } from "./bot.js";
+import { harness } from "./harness.js";
+
+const mode = process.env.BENCH_REDIS ?? "single";
+const prefix = `bench:${process.pid}:`;
+const nodes = (process.env.REDIS_CLUSTER_NODES ?? "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103")
+  .split(",")
+  .map((node) => ({ host: node.split(":")[0], port: Number(node.split(":")[1]) }));
+const redis =
+  mode === "cluster"
+    ? new Cluster(nodes, { shardedSubscribers: true })
+    : new Redis({ host: "127.0.0.1", port: 6379 });
+const sub = mode === "cluster" ? redis : redis.duplicate();
+
+const { bot, counter, stack, broadcast } = benchBot({
+  store: new RedisStore(redis, { prefix }),
+  broker: new RedisBroker(redis, sub, { prefix }),
+});
+const handle = serve(bot, { host: "127.0.0.1", port: 0, ...BENCH_POLICY });
+await handle.ready;
+harness({ port: handle.address().port, stack: { ...stack, redis: mode }, broadcast }, counter);
