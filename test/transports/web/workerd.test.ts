@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getJson, startWorkerd, type Workerd } from "../../helpers/workerd.js";
 import { checkRuntime, fixture, nodeTranscript, type Transcript } from "../../runtimes/helpers.js";
 import { type CaseResult, runtimeSuite } from "../../runtimes/suite-process.js";
 import { webDistMissing } from "./dist.js";
-import { getJson, startWorkerd, type Workerd } from "./workerd-process.js";
 
 // botwire/web (built) inside workerd: a Durable Object upgrades with WebSocketPair; the
 // conformance suite and the script run inside it, with TCP clients (node:net) to its own port.

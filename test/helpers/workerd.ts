@@ -6,11 +6,29 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { build } from "esbuild";
 
-// workerd with a bundled worker module, a Durable Object namespace and outbound access to
-// 127.0.0.1 (the worker's clients connect back to its own port), on a free port.
+// workerd (the binary from @cloudflare/workerd-*) serving a bundled worker module, driven by a
+// capnp config, on a free port: port 0, workerd reports the port it took on fd 3.
 
-/** The config; port 0: workerd picks a free port and reports it on fd 3. */
-const CONFIG = `using Workerd = import "/workerd/workerd.capnp";
+/** A plain worker: no bindings, no Node compatibility (a node: import fails the bundle). */
+export const PLAIN_WORKER = `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
+);
+
+const worker :Workerd.Worker = (
+  modules = [(name = "worker.js", esModule = embed "worker.js")],
+  compatibilityDate = "2025-06-01",
+);
+`;
+
+/**
+ * A worker with a Durable Object namespace (class `Suite`, binding `SUITE`), Node
+ * compatibility (node:net for the suite's clients) and outbound access to 127.0.0.1 only
+ * (the clients connect back to the worker's own port).
+ */
+export const SUITE_WORKER = `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
   services = [
@@ -57,8 +75,17 @@ export interface Workerd {
   stop(): Promise<void>;
 }
 
-/** Bundles `entry` (platform "browser", workerd conditions) and serves it with workerd. */
-export async function startWorkerd(binary: string, entry: string): Promise<Workerd> {
+/**
+ * Bundles `entry` (platform "browser", workerd conditions) and serves it with workerd.
+ * @param config - the capnp config ({@link PLAIN_WORKER} or {@link SUITE_WORKER})
+ * @param nodeCompat - leave `node:*` imports to workerd's nodejs_compat (else they fail the bundle)
+ */
+export async function startWorkerd(
+  binary: string,
+  entry: string,
+  config = SUITE_WORKER,
+  nodeCompat = true,
+): Promise<Workerd> {
   const dir = await mkdtemp(join(tmpdir(), "botwire-workerd-web-"));
   let child: ChildProcess | undefined;
   const stop = async () => {
@@ -80,11 +107,11 @@ export async function startWorkerd(binary: string, entry: string): Promise<Worke
       format: "esm",
       platform: "browser",
       conditions: ["workerd", "worker", "browser"],
-      // node:net (the test clients) comes from workerd's nodejs_compat.
-      external: ["node:*", "cloudflare:*"],
+      // node:net (the suite's clients) comes from workerd's nodejs_compat.
+      external: nodeCompat ? ["node:*", "cloudflare:*"] : [],
       logLevel: "silent",
     });
-    await writeFile(join(dir, "config.capnp"), CONFIG);
+    await writeFile(join(dir, "config.capnp"), config);
     child = spawn(binary, ["serve", "config.capnp", "--control-fd=3"], {
       cwd: dir,
       stdio: ["ignore", "pipe", "pipe", "pipe"],
