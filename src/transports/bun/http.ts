@@ -3,16 +3,7 @@
  * its headers, and the response that refuses it. WHATWG `Request`/`Response` only.
  * @module
  */
-import type { RequestHeaders } from "../policy/index.js";
-
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  429: "Too Many Requests",
-  500: "Internal Server Error",
-  503: "Service Unavailable",
-};
+import { type RequestHeaders, refusalParts } from "../policy/index.js";
 
 /** Whether `request` asks for a WebSocket (`Upgrade: websocket`). */
 export function isWebSocketUpgrade(request: Request): boolean {
@@ -46,9 +37,6 @@ export function headerRecord(request: Request): RequestHeaders {
  * @param retryAfterMs - for 429: sent as `Retry-After`, in whole seconds
  */
 export function refusal(status: number, message?: string, retryAfterMs?: number): Response {
-  const headers: Record<string, string> = { "content-type": "text/plain; charset=utf-8" };
-  if (retryAfterMs !== undefined) {
-    headers["retry-after"] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
-  }
-  return new Response(`${message ?? STATUS_TEXT[status] ?? "Error"}\n`, { status, headers });
+  const { body, headers } = refusalParts(status, message, retryAfterMs);
+  return new Response(body, { status, headers });
 }

@@ -31,3 +31,4 @@ export {
   type RequestHeaders,
   type TrustProxy,
 } from "./proxy.js";
+export { refusalParts } from "./refusal-response.js";
