@@ -3,6 +3,7 @@
  * @module
  */
 import type { Bot } from "../../bot/bot.js";
+import type { StopOptions } from "../../bot/options.js";
 import type { Context } from "../../core/context.js";
 import { type BunTransportOptions, resolveBunOptions } from "./options.js";
 import { BunTransport } from "./transport.js";
@@ -34,8 +35,12 @@ export interface BunHandle {
    * (its settings apply to all).
    */
   readonly websocket: BunWebSocketHandler;
-  /** Stops gracefully: refuses new upgrades, closes open connections with 1001, waits for handlers. */
-  close(): Promise<void>;
+  /**
+   * Stops gracefully: refuses new upgrades, closes open connections with 1001, waits for
+   * handlers. With `{ drainMs }` it drains first (see `StopOptions`): new upgrades get 503
+   * and clients are told to reconnect elsewhere, each at a moment of its own.
+   */
+  close(options?: StopOptions): Promise<void>;
 }
 
 /** Options of {@link serve}: a port, a host name, and the options of {@link bunTransport}. */
@@ -58,8 +63,8 @@ export interface BunServeOptions extends BunTransportOptions {
 export interface BunServeHandle extends Omit<BunHandle, "upgrade" | "websocket"> {
   /** The port the server listens on. */
   readonly port: number;
-  /** Stops the bot gracefully, then the server (dropping what is still open). */
-  close(): Promise<void>;
+  /** Stops the bot gracefully (draining first with `{ drainMs }`), then the server. */
+  close(options?: StopOptions): Promise<void>;
 }
 
 /**
@@ -99,7 +104,7 @@ function start<C extends Context>(bot: Bot<C>, transport: BunTransport): BunHand
     },
     upgrade: (request, server) => transport.upgrade(request, server),
     websocket: transport.websocket,
-    close: () => bot.stop(transport),
+    close: (options) => bot.stop(transport, options),
   };
 }
 
@@ -153,8 +158,8 @@ export function serve<C extends Context>(bot: Bot<C>, options: BunServeOptions):
       return handle.connections;
     },
     port: server.port ?? port,
-    async close() {
-      await handle.close();
+    async close(options) {
+      await handle.close(options);
       await server.stop(true);
     },
   };

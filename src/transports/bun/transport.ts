@@ -39,6 +39,8 @@ const events = {
 /** The transport behind `bunTransport()` and `serve()` of `botwire/bun`. */
 export class BunTransport implements Transport, ConnectionOwner {
   private host: TransportHost | undefined;
+  /** False while the bot drains before a stop (and before it starts). */
+  private accepting = false;
   private readonly sockets = new Set<BunConnection>();
   private readonly admission: Admission<Request>;
   private readonly log: RefusalLog;
@@ -84,6 +86,12 @@ export class BunTransport implements Transport, ConnectionOwner {
 
   listen(host: TransportHost): void {
     this.host = host;
+    this.accepting = true;
+  }
+
+  /** The bot drains before a stop (`bot.stop({ drainMs })`): new upgrades get 503. */
+  stopAccepting(): void {
+    this.accepting = false;
   }
 
   /**
@@ -104,7 +112,9 @@ export class BunTransport implements Transport, ConnectionOwner {
   }
 
   private async admit(request: Request, server: BunServer): Promise<Response | undefined> {
-    if (this.host === undefined) return refusal(503, "not accepting connections");
+    if (this.host === undefined || !this.accepting) {
+      return refusal(503, "not accepting connections");
+    }
     const headers = headerRecord(request);
     const peer = server.requestIP?.(request)?.address;
     const address = this.options.clientAddress(peer, headers);
@@ -165,6 +175,7 @@ export class BunTransport implements Transport, ConnectionOwner {
 
   close(code: number, reason: string): void {
     if (this.host === undefined) return;
+    this.accepting = false;
     this.host = undefined;
     // Bun runs each socket's close handler within close(): nothing to wait for.
     for (const connection of [...this.sockets]) connection.close(code, reason);

@@ -28,6 +28,8 @@ export class Links implements LinkOwner, LinkSource {
   private readonly connectionOptions: ConnectionOptions;
   /** The bot, while the transport is started. */
   host: TransportHost | undefined;
+  /** False while the bot drains before a stop (and before it starts). */
+  private accepting = false;
 
   /** @param policy - the transport's resolved options */
   constructor(private readonly policy: ResolvedPolicy<RequestLike>) {
@@ -52,18 +54,25 @@ export class Links implements LinkOwner, LinkSource {
   /** The transport started: hand connections to `host`. */
   start(host: TransportHost): void {
     this.host = host;
+    this.accepting = true;
     this.heartbeat.start();
+  }
+
+  /** The bot drains before a stop: new requests get 503, open links stay. */
+  stopAccepting(): void {
+    this.accepting = false;
   }
 
   /** The transport stops: closes every link with `code`; resolves once all ended. */
   async stop(code: number, reason: string): Promise<void> {
     this.host = undefined;
+    this.accepting = false;
     this.heartbeat.stop();
     await Promise.all([...this.links].map((link) => link.shutdown(code, reason)));
   }
 
   async admitLink(request: RequestLike, peer: PeerAddress): Promise<Link | Refusal> {
-    if (this.host === undefined) return NOT_ACCEPTING;
+    if (this.host === undefined || !this.accepting) return NOT_ACCEPTING;
     const headers = headerRecord(request.headers);
     const origin = headers.origin;
     const socketAddress = peerHost(peer);

@@ -73,6 +73,11 @@ export class WebTransport implements Transport {
     this.links.start(host);
   }
 
+  /** Called by `bot.stop({ drainMs })`: new requests get 503; open connections stay. */
+  stopAccepting(): void {
+    this.links.stopAccepting();
+  }
+
   /** Called by `bot.stop()`: closes every connection with `code`; new requests get 503. */
   close(code: number, reason: string): Promise<void> {
     return this.links.stop(code, reason);

@@ -19,6 +19,7 @@ const CHECKS = [
   "closes a connection as a slow reader (1013) when Bun drops a send",
   "runs the heartbeat on Bun's idleTimeout: drops a peer that stopped answering, keeps the others",
   "serve() answers other requests with 426, or with its fetch option",
+  "drains: new upgrades get 503, open connections get a goaway and are served until they go",
 ];
 
 describe.skipIf(skip)("botwire/bun on real Bun servers", () => {

@@ -53,6 +53,16 @@ async function accepted(wire = new WebTransport({ heartbeatMs: 0 })) {
 const tick = () => new Promise((resolve) => setTimeout(resolve, 10));
 
 describe("WebTransport.admit", () => {
+  it("refuses with 503 while the bot drains (bot.stop({ drainMs })), keeping open sockets", async () => {
+    const { bot, wire, socket } = await accepted();
+    const stopped = bot.stop(undefined, { drainMs: 60_000 });
+    const during = await wire.admit(request());
+    expect(during.ok ? 101 : during.status).toBe(503);
+    expect(socket.closes).toEqual([]);
+    socket.emit("close", { code: 1000, reason: "" });
+    await stopped;
+  });
+
   it("refuses with 503 before the bot started, and with the policy's statuses after", async () => {
     const wire = new WebTransport({
       allowedOrigins: ["https://ok.example"],
