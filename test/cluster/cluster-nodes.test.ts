@@ -107,6 +107,65 @@ describe.skipIf(skip)("bot nodes on a Redis Cluster", () => {
   }, 90_000);
 });
 
+describe.skipIf(skip)("a broadcast on a Redis Cluster, through node processes", () => {
+  it("reaches each member of a room whose sessions sit on every shard exactly once", async () => {
+    const two = await startNodes(["b1", "b2"], nodeList(CLUSTER_NODES));
+    const balancer = await startBalancer(two.map((n) => n.port));
+    closers.push(() => balancer.close());
+    // The master of each session's hash tag, as the cluster maps its slots now.
+    const redis = new Redis(CLUSTER_NODES[0] as { host: string; port: number });
+    closers.push(async () => redis.disconnect());
+    const ranges = (await redis.cluster("SLOTS")) as unknown as Array<
+      [number, number, [string, number]]
+    >;
+    const masterOf = async (session: string) => {
+      const slot = Number(await redis.cluster("KEYSLOT", `{${session}}`));
+      return ranges.find(([from, to]) => slot >= from && slot <= to)?.[2][1];
+    };
+    const members: BotClient[] = [];
+    const shards = new Map<number, number>();
+    while (members.length < 30 && (shards.size < 3 || [...shards.values()].some((n) => n < 2))) {
+      const c = client(balancer.port);
+      await c.connect();
+      await c.request("/join news");
+      members.push(c);
+      const master = (await masterOf(String(c.session))) as number;
+      shards.set(master, (shards.get(master) ?? 0) + 1);
+    }
+    expect(shards.size).toBe(3);
+    const outsider = client(balancer.port);
+    await outsider.connect();
+    const got = new Map<BotClient, number>();
+    for (const c of [...members, outsider]) {
+      got.set(c, 0);
+      c.on("message", (m) => {
+        if (m.text === "to every shard") got.set(c, (got.get(c) ?? 0) + 1);
+      });
+    }
+    const result = await two[1]?.call({
+      type: "broadcast",
+      room: "news",
+      message: { text: "to every shard" },
+    });
+    expect(result?.sessions).toBe(members.length);
+    await until(
+      () => members.every((c) => got.get(c) === 1),
+      "the broadcast at every member",
+      20_000,
+    );
+    // A copy would come from the other node's push or a replay: give it a moment to show.
+    const again = await two[0]?.call({
+      type: "sendTo",
+      recipient: { session: outsider.session },
+      message: "ping",
+    });
+    expect(again?.sessions).toBe(1);
+    await until(() => outsider.lastSeq > 0, "a later message on another session");
+    expect(members.map((c) => got.get(c))).toEqual(members.map(() => 1));
+    expect(got.get(outsider)).toBe(0);
+  }, 90_000);
+});
+
 /** A private cluster on ports of its own (7201–7206): this test kills one of its masters. */
 const PRIVATE_BASE = 7201;
 const privateDir = join(tmpdir(), `botwire-redis-cluster-${PRIVATE_BASE}`);

@@ -13,7 +13,11 @@ export interface ClusterNode {
   readonly name: string;
   /** Resolves with the exit code once the process has exited. */
   readonly exited: Promise<number | null>;
+  /** Sends the node a command over IPC (`broadcast`, `sendTo`, `stop`); resolves with its answer. */
+  call(command: Record<string, unknown>): Promise<{ sessions: number }>;
 }
+
+let callId = 0;
 
 /** Starts a node on a free port; resolves once it listens. */
 export function startClusterNode(name: string, env: Record<string, string>): Promise<ClusterNode> {
@@ -26,7 +30,25 @@ export function startClusterNode(name: string, env: Record<string, string>): Pro
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
     child.on("message", (message: { type: string; port?: number }) => {
-      if (message.type === "ready") resolve({ child, port: message.port as number, name, exited });
+      if (message.type !== "ready") return;
+      const call = (command: Record<string, unknown>) =>
+        new Promise<{ sessions: number }>((done, fail) => {
+          const id = ++callId;
+          const onReply = (reply: {
+            id?: number;
+            type: string;
+            sessions?: number;
+            error?: string;
+          }) => {
+            if (reply.id !== id) return;
+            child.off("message", onReply);
+            if (reply.type === "done") done({ sessions: reply.sessions ?? 0 });
+            else fail(new Error(reply.error));
+          };
+          child.on("message", onReply);
+          child.send({ ...command, id });
+        });
+      resolve({ child, port: message.port as number, name, exited, call });
     });
   });
 }
