@@ -1,7 +1,8 @@
 // The "redis" shape: the bench bot with its state in Redis — one Redis vs the 3-master
 // cluster — at 100 connections × depth 1, reporting messages/s, p99, server CPU per message,
-// and Redis commands and bytes per message (INFO commandstats / INFO stats of every master,
-// before and after the measured window: the bench must run alone on its Redis).
+// Redis round trips per message (commands the bot's process sends, counted in it), and Redis
+// commands (including those run inside scripts) and bytes per message (INFO commandstats /
+// INFO stats of every master, before and after the window: the bench must run alone).
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { median } from "./stats.js";
@@ -86,13 +87,14 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
           rate: r.rate,
           p99: r.p99,
           cpuUs: cpuUs(m0, m1) / handled,
+          roundTrips: (m1.redis - m0.redis) / handled,
           commands: (r1.commands - r0.commands) / handled,
           bytes: (r1.bytes - r0.bytes) / handled,
         };
         rows[mode] ??= [];
         rows[mode].push(row);
         console.log(
-          `  redis r${round} ${mode.padEnd(8)} ${row.rate.toFixed(0)} msg/s  p99 ${row.p99.toFixed(2)} ms  cpu ${row.cpuUs.toFixed(1)} µs/msg  ${row.commands.toFixed(2)} Redis commands/msg  ${row.bytes.toFixed(0)} B/msg`,
+          `  redis r${round} ${mode.padEnd(8)} ${row.rate.toFixed(0)} msg/s  p99 ${row.p99.toFixed(2)} ms  cpu ${row.cpuUs.toFixed(1)} µs/msg  ${row.roundTrips.toFixed(2)} round trips/msg  ${row.commands.toFixed(2)} Redis commands/msg  ${row.bytes.toFixed(0)} B/msg`,
         );
       } finally {
         await Promise.all([load.stop(), server.stop()]);
@@ -102,13 +104,16 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
   const summary = {};
   for (const [mode, list] of Object.entries(rows)) {
     summary[mode] = Object.fromEntries(
-      ["rate", "p99", "cpuUs", "commands", "bytes"].map((k) => [k, median(list.map((x) => x[k]))]),
+      ["rate", "p99", "cpuUs", "roundTrips", "commands", "bytes"].map((k) => [
+        k,
+        median(list.map((x) => x[k])),
+      ]),
     );
   }
   console.log("\nredis shape (100 conns × depth 1, medians):");
   for (const [mode, s] of Object.entries(summary)) {
     console.log(
-      `  ${mode.padEnd(8)} ${s.rate.toFixed(0)} msg/s  p99 ${s.p99.toFixed(2)} ms  cpu ${s.cpuUs.toFixed(1)} µs/msg  ${s.commands.toFixed(2)} commands/msg  ${s.bytes.toFixed(0)} B/msg`,
+      `  ${mode.padEnd(8)} ${s.rate.toFixed(0)} msg/s  p99 ${s.p99.toFixed(2)} ms  cpu ${s.cpuUs.toFixed(1)} µs/msg  ${s.roundTrips.toFixed(2)} round trips/msg  ${s.commands.toFixed(2)} commands/msg  ${s.bytes.toFixed(0)} B/msg`,
     );
   }
   return summary;

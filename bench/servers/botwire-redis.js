@@ -19,10 +19,29 @@ const redis =
     : new Redis({ host: "127.0.0.1", port: 6379 });
 const sub = mode === "cluster" ? redis : redis.duplicate();
 
+// Commands this process sends to Redis (each a request on the wire; a script is one): the
+// round trips per message, counted on the client side, as the harness reports them.
+const sent = { count: 0 };
+for (const client of new Set([redis, sub])) {
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (...args) => {
+    sent.count++;
+    return send(...args);
+  };
+}
+
 const { bot, counter, stack, broadcast } = benchBot({
   store: new RedisStore(redis, { prefix }),
   broker: new RedisBroker(redis, sub, { prefix }),
 });
 const handle = serve(bot, { host: "127.0.0.1", port: 0, ...BENCH_POLICY });
 await handle.ready;
-harness({ port: handle.address().port, stack: { ...stack, redis: mode }, broadcast }, counter);
+harness(
+  {
+    port: handle.address().port,
+    stack: { ...stack, redis: mode },
+    broadcast,
+    redisCommands: () => sent.count,
+  },
+  counter,
+);

@@ -21,6 +21,8 @@ export function harness(server, counter) {
           cpu: process.cpuUsage(),
           handled: counter.handled,
           rss: process.memoryUsage.rss(),
+          // The redis shape: commands sent to Redis so far (round trips).
+          redis: server.redisCommands?.(),
         });
         break;
       case "gc":
