@@ -1,9 +1,8 @@
-import { type ChildProcess, fork } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BotClient, type BotMessage } from "../../src/client/node.js";
 import { startBalancer } from "../helpers/balancer.js";
+import { type ClusterNode, startClusterNode } from "../helpers/cluster-node.js";
 import { skipWithoutBuild } from "../helpers/dist-built.js";
 import { skipWithoutRedis } from "../helpers/redis-available.js";
 import { until } from "../helpers/until.js";
@@ -14,52 +13,12 @@ import { until } from "../helpers/until.js";
 const skip =
   skipWithoutBuild("multi-process cluster tests", ["index.js", "redis.js", "ws.js"]) ||
   (await skipWithoutRedis("multi-process cluster tests"));
-const NODE_SCRIPT = fileURLToPath(new URL("../../examples/cluster/node.js", import.meta.url));
 const prefix = `test-cluster:${Date.now().toString(36)}:`;
 
-interface Node {
-  child: ChildProcess;
-  port: number;
-  name: string;
-  call(command: Record<string, unknown>): Promise<{ sessions: number }>;
-}
+type Node = ClusterNode;
 
-let callId = 0;
 function startNode(name: string): Promise<Node> {
-  const child = fork(NODE_SCRIPT, [], {
-    env: { ...process.env, PORT: "0", PREFIX: prefix, NODE_NAME: name, CLAIM_LEASE_MS: "500" },
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  return new Promise((resolve, reject) => {
-    child.once("error", reject);
-    child.once("exit", (code) => reject(new Error(`${name} exited with ${code}`)));
-    child.on("message", (message: { type: string; port?: number }) => {
-      if (message.type !== "ready") return;
-      resolve({
-        child,
-        port: message.port as number,
-        name,
-        call(command) {
-          const id = ++callId;
-          return new Promise((done, fail) => {
-            const onMessage = (reply: {
-              id?: number;
-              type: string;
-              sessions?: number;
-              error?: string;
-            }) => {
-              if (reply.id !== id) return;
-              child.off("message", onMessage);
-              if (reply.type === "done") done({ sessions: reply.sessions ?? 0 });
-              else fail(new Error(reply.error));
-            };
-            child.on("message", onMessage);
-            child.send({ ...command, id });
-          });
-        },
-      });
-    });
-  });
+  return startClusterNode(name, { PREFIX: prefix, CLAIM_LEASE_MS: "500" });
 }
 
 const clients: BotClient[] = [];
