@@ -8,7 +8,10 @@ import { Redis } from "ioredis";
 import { median } from "./stats.js";
 
 const SINGLE = [{ host: "127.0.0.1", port: 6379 }];
-const CLUSTER = (process.env.REDIS_CLUSTER_NODES ?? "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103")
+/** The cluster's masters (REDIS_CLUSTER_NODES, or scripts/redis-cluster.sh's). */
+export const CLUSTER = (
+  process.env.REDIS_CLUSTER_NODES ?? "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103"
+)
   .split(",")
   .map((node) => ({ host: node.split(":")[0], port: Number(node.split(":")[1]) }));
 

@@ -5,17 +5,15 @@
 import { RedisBroker, RedisStore } from "botwire/redis";
 import { serve } from "botwire/ws";
 import { Cluster, Redis } from "ioredis";
+import { CLUSTER } from "../lib/redis-shape.js";
 import { BENCH_POLICY, benchBot } from "./bot.js";
 import { harness } from "./harness.js";
 
 const mode = process.env.BENCH_REDIS ?? "single";
 const prefix = `bench:${process.pid}:`;
-const nodes = (process.env.REDIS_CLUSTER_NODES ?? "127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103")
-  .split(",")
-  .map((node) => ({ host: node.split(":")[0], port: Number(node.split(":")[1]) }));
 const redis =
   mode === "cluster"
-    ? new Cluster(nodes, { shardedSubscribers: true })
+    ? new Cluster(CLUSTER, { shardedSubscribers: true })
     : new Redis({ host: "127.0.0.1", port: 6379 });
 const sub = mode === "cluster" ? redis : redis.duplicate();
 
