@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { skipWithoutBuild } from "../helpers/dist-built.js";
+import { until as waitUntil } from "../helpers/until.js";
 
 // examples/socket.io: the server starts with one command (on port 0 here), answers a plain
 // socket.io-client app through the event contract and BotClient through the adapter
@@ -19,13 +20,8 @@ let child: ChildProcess;
 let base: string;
 const sockets: Socket[] = [];
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** Waits for `check` (10 s at most: Socket.IO reconnects take their time). */
+const until = (check: () => boolean, what: string) => waitUntil(check, what, 10_000);
 
 function connect(path: string, options: Parameters<typeof io>[1] = {}): Socket {
   const socket = io(`${base}${path}`, {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { BotClient, ConnectionClosedError } from "../../../src/client/index.js";
 import { type AuthFlavor, auth, Bot, type Context } from "../../../src/index.js";
 import { socketIoWebSocket } from "../../../src/transports/socket-io/index.js";
+import { until as waitUntil } from "../../helpers/until.js";
 import { type Harness, startHarness } from "./harness.js";
 
 // Socket.IO's own authentication reaches the bot: a namespace middleware's socket.data.user
@@ -19,13 +20,8 @@ afterEach(async () => {
   for (const harness of running.splice(0)) await harness.stop();
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** Waits for `check` (10 s at most: Socket.IO reconnects take their time). */
+const until = (check: () => boolean, what: string) => waitUntil(check, what, 10_000);
 
 function whoamiBot(required = true) {
   const bot = new Bot<Ctx>();

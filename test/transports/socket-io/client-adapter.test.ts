@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { BotClient } from "../../../src/client/index.js";
 import { Bot, type Context, type SessionFlavor, session } from "../../../src/index.js";
 import { socketIoWebSocket } from "../../../src/transports/socket-io/index.js";
+import { until as waitUntil } from "../../helpers/until.js";
 import { type Harness, startHarness } from "./harness.js";
 
 // BotClient over socket.io-client through the adapter: replies, a dropped connection that is
@@ -16,13 +17,8 @@ afterEach(async () => {
   for (const harness of running.splice(0)) await harness.stop();
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** Waits for `check` (10 s at most: Socket.IO reconnects take their time). */
+const until = (check: () => boolean, what: string) => waitUntil(check, what, 10_000);
 
 function countingBot() {
   const bot = new Bot<Context & SessionFlavor<{ n: number }>>();

@@ -7,6 +7,7 @@ import {
   type SocketIoWebSocket,
   socketIoWebSocket,
 } from "../../../src/transports/socket-io/index.js";
+import { until as waitUntil } from "../../helpers/until.js";
 import { type Harness, type HarnessOptions, startHarness, tcpOf } from "./harness.js";
 
 // The close-code table of docs/transports.md, played: for each way a connection ends, the
@@ -18,13 +19,8 @@ afterEach(async () => {
   for (const harness of running.splice(0)) await harness.stop();
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** Waits for `check` (10 s at most: Socket.IO reconnects take their time). */
+const until = (check: () => boolean, what: string) => waitUntil(check, what, 10_000);
 
 /** A bot, a server, and one welcomed adapter connection whose socket.io socket we hold. */
 async function scene(options: HarnessOptions = {}, bot = new Bot()) {

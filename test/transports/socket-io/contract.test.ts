@@ -5,6 +5,7 @@ import { io as socketIoClient } from "socket.io-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bot } from "../../../src/index.js";
 import { attachToSocketIO } from "../../../src/transports/socket-io/index.js";
+import { until as waitUntil } from "../../helpers/until.js";
 import { type Harness, startHarness } from "./harness.js";
 
 // The event contract beyond the conformance suite: payloads that are not strings, a custom
@@ -15,13 +16,8 @@ afterEach(async () => {
   for (const harness of running.splice(0)) await harness.stop();
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within 10 s`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+/** Waits for `check` (10 s at most: Socket.IO reconnects take their time). */
+const until = (check: () => boolean, what: string) => waitUntil(check, what, 10_000);
 
 function echoBot() {
   const bot = new Bot();
