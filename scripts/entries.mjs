@@ -53,6 +53,12 @@ export const entries = [
     audience: "OpenTelemetry traces and metrics for a bot: `openTelemetry()`",
   },
   {
+    subpath: "./inspect",
+    name: "inspect",
+    source: "src/inspect/index.ts",
+    audience: "a live, token-protected page of every node's connections, sessions and errors",
+  },
+  {
     subpath: "./testing",
     name: "testing",
     source: "src/testing/index.ts",

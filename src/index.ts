@@ -27,6 +27,7 @@ export { Bot, type BotOptions, type Recipient } from "./bot/bot.js";
 export type { StopOptions } from "./bot/options.js";
 export { Composer } from "./bot/composer.js";
 export type { BotEvents } from "./core/events.js";
+export type { NodeCensus, RoomCensus, SessionCensus } from "./connection/census.js";
 export type { Limits } from "./core/limits.js";
 export type { Logger } from "./core/logger.js";
 

@@ -41,3 +41,21 @@ declare class AbortController {
   readonly signal: AbortSignal;
   abort(reason?: unknown): void;
 }
+
+/** The parts of the Fetch API's `Request` portable code reads (`botwire/inspect`). */
+declare class Request {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+}
+
+/** The parts of the Fetch API's `Response` portable code uses (`botwire/inspect`). */
+declare class Response {
+  constructor(body?: string | null, init?: { status?: number; headers?: Record<string, string> });
+  readonly status: number;
+}
+
+declare class URL {
+  constructor(url: string, base?: string);
+  readonly pathname: string;
+}

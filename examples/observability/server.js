@@ -11,7 +11,10 @@
 // Needs the OpenTelemetry packages your app would install:
 //   npm install @opentelemetry/api @opentelemetry/sdk-metrics @opentelemetry/sdk-trace-base \
 //     @opentelemetry/exporter-prometheus
-// PORT and HOST set the address; TRACES=1 prints each finished span.
+// PORT and HOST set the address; TRACES=1 prints each finished span; INSPECT_TOKEN (at least
+// 16 characters) sets the inspector's token (default: a random one, printed at start).
+
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
 import { metrics, trace } from "@opentelemetry/api";
 import { PrometheusExporter } from "@opentelemetry/exporter-prometheus";
@@ -22,6 +25,7 @@ import {
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { Bot, rateLimit, session } from "botwire";
+import { inspector } from "botwire/inspect";
 import { openTelemetry } from "botwire/otel";
 import { serve } from "botwire/ws";
 
@@ -66,9 +70,14 @@ bot.intent("hours", ["when are you open", "opening hours", "what time do you clo
 );
 bot.on("message", (ctx) => ctx.reply("Sorry, I did not get that. Try /start."));
 
-// 3. One HTTP server: the chat on /chat, the metrics on /metrics.
+// 3. The live inspector (botwire/inspect): every node's connections, sessions and errors.
+const token = process.env.INSPECT_TOKEN ?? randomUUID();
+const inspect = inspector(bot, { token, basePath: "/inspect" });
+
+// 4. One HTTP server: the chat on /chat, the metrics on /metrics, the inspector on /inspect.
 const server = createServer((req, res) => {
   if (req.url === "/metrics") return prometheus.getMetricsRequestHandler(req, res);
+  if (req.url?.startsWith("/inspect")) return inspect.node(req, res);
   res.writeHead(404).end("not found");
 });
 serve(bot, { server, path: "/chat" });
@@ -79,11 +88,13 @@ server.listen(port, host, () => {
   console.log(
     `observability bot: ws://${host}:${actual}/chat metrics: http://${host}:${actual}/metrics`,
   );
+  console.log(`inspector: http://${host}:${actual}/inspect/#token=${token}`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, async () => {
     await bot.stop();
+    await inspect.close();
     server.close();
     await prometheus.shutdown();
   });

@@ -4,6 +4,7 @@
  * @module
  */
 import { EventEmitter } from "eventemitter3";
+import type { NodeCensus } from "../connection/census.js";
 import { Hub } from "../connection/hub.js";
 import { type Context, type Reply, toOutgoing } from "../core/context.js";
 import { BotError } from "../core/errors.js";
@@ -20,11 +21,13 @@ import { type BotOptions, checkMs, resolveDrainMs, type StopOptions } from "./op
 
 export type { BotOptions } from "./options.js";
 
+import type { Broker } from "../storage/broker.js";
 import { isLedgerFactory } from "../storage/ledger.js";
 import { MemoryLedger } from "../storage/memory-ledger.js";
 import { MemoryStore } from "../storage/memory-store.js";
 import { assertStore, type Store } from "../storage/store.js";
 import type { MaybePromise } from "../util/types.js";
+import { within } from "../util/within.js";
 import { Composer } from "./composer.js";
 import { logBotError, logViolations } from "./diagnostics.js";
 
@@ -122,6 +125,25 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   /** How many connections are open across all transports. */
   get connectionCount(): number {
     return this.hub.peers.size;
+  }
+
+  /** The broker that links this node to the others (`BotOptions.broker`), if any. */
+  get broker(): Broker | undefined {
+    return this.hub.config.broker;
+  }
+
+  /**
+   * What this node holds now: its connections, the sessions they serve (the busiest first,
+   * with each one's unacknowledged outbox, buffered bytes, running turns and rooms), for
+   * health checks and `botwire/inspect`. Holds no message text; session ids are shortened.
+   * @param options - `maxSessions`: how many sessions to detail (default 100)
+   */
+  census(options: { maxSessions?: number } = {}): Promise<NodeCensus> {
+    const max = options.maxSessions ?? 100;
+    if (!Number.isInteger(max) || max < 0) {
+      throw new TypeError("census({ maxSessions }): maxSessions must be an integer >= 0");
+    }
+    return this.hub.census(this.running, max);
   }
 
   /**
@@ -267,14 +289,4 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       this.logger.error?.("bot.catch handler threw", { error: secondary });
     }
   }
-}
-
-/** Resolves when `promise` settles or after `ms`, whichever comes first. */
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  await Promise.race([promise.catch(() => undefined), timeout]);
-  clearTimeout(timer);
 }

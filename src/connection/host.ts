@@ -52,6 +52,10 @@ export interface LivePeer {
   readonly outlet: Outlet;
   /** Whether tasks are queued or running. */
   readonly busy: boolean;
+  /** The protocol session, once welcomed. */
+  readonly session: string | undefined;
+  /** The authenticated user, once the handshake ran. */
+  readonly user: unknown;
   /** Resolves once every task queued so far has run. */
   drained(): Promise<void>;
   /** Adds what the connection has not acknowledged, and its socket not written, to `into`. */

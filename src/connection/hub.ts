@@ -21,6 +21,7 @@ import { BotStoppingError } from "../core/turn-control.js";
 import type { OutboxEntry } from "../storage/ledger.js";
 import { AddressBudget } from "../util/budget.js";
 import { isThenable, type MaybePromise } from "../util/types.js";
+import { type NodeCensus, takeCensus } from "./census.js";
 import { Drain } from "./drain.js";
 import { Fanout } from "./fanout.js";
 import type { HostConfig, LivePeer, PeerHost } from "./host.js";
@@ -76,6 +77,13 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
     const sum = { messages: 0, bytes: 0 };
     for (const peer of this.peers) peer.outstanding(sum);
     return sum;
+  }
+
+  /** What this node holds now (see `bot.census()`). */
+  census(running: boolean, maxSessions: number): Promise<NodeCensus> {
+    const { ledger } = this.config;
+    const source = { node: this.fanout.node(), running, peers: this.peers, ledger };
+    return takeCensus({ ...source, turns: this.turns.perSession() }, maxSessions);
   }
 
   /** The bot's streaming options. */

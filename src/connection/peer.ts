@@ -32,7 +32,8 @@ export class Peer<C extends Context>
   implements ConnectionListener, LivePeer, DeliveryPeer
 {
   private state: State = "new";
-  private session: string | undefined;
+  /** The protocol session, once welcomed. */
+  session: string | undefined;
   /** The authenticated user, once the handshake ran. */
   user: unknown;
   /** Whether this connection resumed an earlier session. */

@@ -100,6 +100,17 @@ export class Turns {
     else this.byMessage.set(id, rest.length === 1 ? (rest[0] as Running) : rest);
   }
 
+  /** How many client messages of each session are being handled now. */
+  perSession(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const found of this.byMessage.values()) {
+      for (const { session } of Array.isArray(found) ? found : [found]) {
+        counts.set(session, (counts.get(session) ?? 0) + 1);
+      }
+    }
+    return counts;
+  }
+
   /** The turns running now. */
   [Symbol.iterator](): IterableIterator<TurnControl> {
     return this.all.values();

@@ -17,33 +17,44 @@ const skip = skipWithoutBuild("observability example test", [
   "index.js",
   "ws.js",
   "otel.js",
+  "inspect.js",
   "client.node.js",
 ]);
 
 let child: ChildProcess;
 let chat: string;
 let metricsUrl: string;
+let inspectUrl: string;
 
 beforeAll(async () => {
   if (skip) return;
   child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1" },
+    env: {
+      ...process.env,
+      PORT: "0",
+      HOST: "127.0.0.1",
+      INSPECT_TOKEN: "example-inspect-token-42",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  [chat, metricsUrl] = await new Promise<[string, string]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`example did not start: ${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const found = /(ws:\/\/\S+) metrics: (http:\/\/\S+)/.exec(output);
-      if (found?.[1] === undefined || found[2] === undefined) return;
-      clearTimeout(timer);
-      resolve([found[1], found[2]]);
-    };
-    child.stdout?.on("data", read);
-    child.stderr?.on("data", read);
-    child.once("exit", (code) => reject(new Error(`example exited (${code}): ${output}`)));
-  });
+  [chat, metricsUrl, inspectUrl] = await new Promise<[string, string, string]>(
+    (resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`example did not start: ${output}`)), 30_000);
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        const found = /(ws:\/\/\S+) metrics: (http:\/\/\S+)\ninspector: (http:\/\/\S+)#/.exec(
+          output,
+        );
+        if (found?.[1] === undefined || found[2] === undefined || found[3] === undefined) return;
+        clearTimeout(timer);
+        resolve([found[1], found[2], found[3]]);
+      };
+      child.stdout?.on("data", read);
+      child.stderr?.on("data", read);
+      child.once("exit", (code) => reject(new Error(`example exited (${code}): ${output}`)));
+    },
+  );
 }, 40_000);
 
 afterAll(async () => {
@@ -81,5 +92,18 @@ describe.skipIf(skip)("examples/observability", () => {
     expect(text).toContain("botwire_outbox_depth");
     // Bounded: no session, user or connection ids among the labels.
     expect(text).not.toMatch(/session_id|user_id|connection_id/);
+
+    // The inspector saw the failing handler; its data needs the token.
+    expect((await fetch(`${inspectUrl}api/snapshot`)).status).toBe(401);
+    const snapshot = await fetch(`${inspectUrl}api/snapshot`, {
+      headers: { authorization: "Bearer example-inspect-token-42" },
+    });
+    const { nodes } = (await snapshot.json()) as {
+      nodes: Array<{ connections: number; errors: Array<{ route: string; message: string }> }>;
+    };
+    expect(nodes).toHaveLength(1);
+    expect(nodes[0]?.connections).toBe(0);
+    const failures = nodes[0]?.errors.filter((e) => e.route === "command:boom") ?? [];
+    expect(failures.map((e) => e.message)).toEqual(Array(3).fill("this handler fails on purpose"));
   }, 90_000);
 });
