@@ -5,11 +5,17 @@
 import { performance } from "node:perf_hooks";
 
 const botwire = await import(process.env.BOTWIRE_DIST ?? "botwire");
+// OTEL=noop|metrics|sampled|all: with telemetry (bench/lib/otel-sdk.js); default off.
+const otel =
+  process.env.OTEL === undefined
+    ? { telemetry: undefined, mode: "off" }
+    : (await import("./lib/otel-sdk.js")).otelSetup(process.env.OTEL, await import("botwire/otel"));
 
 const TOTAL = Number(process.argv[2] ?? 200_000);
 const CONNS = 100;
 const DEPTH = Number(process.env.DEPTH ?? 10);
 const bot = new botwire.Bot({
+  ...(otel.telemetry && { telemetry: otel.telemetry }),
   ...(process.env.TYPING && { streaming: { typingDelayMs: Number(process.env.TYPING) } }),
   limits: {
     messagesPerSecond: 1e6,
@@ -85,6 +91,6 @@ while (replies - n0 < TOTAL) await batch();
 const cpu = process.cpuUsage(cpu0);
 const n = replies - n0;
 console.log(
-  `botwire in-process: ${((cpu.user + cpu.system) / n).toFixed(2)} µs CPU/msg, ${((n / (performance.now() - t0)) * 1000).toFixed(0)} msg/s (session ${hasSession ? "on" : "off"})`,
+  `botwire in-process: ${((cpu.user + cpu.system) / n).toFixed(2)} µs CPU/msg, ${((n / (performance.now() - t0)) * 1000).toFixed(0)} msg/s (session ${hasSession ? "on" : "off"}, telemetry ${otel.mode})`,
 );
 process.exit(0);

@@ -7,7 +7,7 @@
 //
 // Environment knobs (defaults keep the whole run under 10 minutes on 2 cores):
 //   BENCH_ROUNDS=3  BENCH_SECONDS=3  BENCH_WARMUP_MS=1000  BENCH_IDLE=10000  BENCH_IDLE_ROUNDS=3
-//   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle,s100,s500,redis   BENCH_TARGETS=ws,socketio,botwire,bun
+//   BENCH_SHAPES=c100d1,c100d10,c1000d1,idle,s100,s500,redis,otel   BENCH_TARGETS=ws,socketio,botwire,bun
 //   BENCH_STREAM_ROUNDS=3  BENCH_DELTA_MS=50 (botwire's streaming.deltaIntervalMs)
 //   or on the command line: node bench/run.js --only stream   (or --only s100,c100d10)
 //   node bench/run.js --only redis: the bench bot with its state on one Redis vs the Redis
@@ -22,6 +22,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { start } from "./lib/child.js";
 import { machine } from "./lib/machine.js";
+import { otelChecks, otelShape } from "./lib/otel-shape.js";
 import { redisShape } from "./lib/redis-shape.js";
 import { checks, markdown, printShape, summarise } from "./lib/report.js";
 import { median } from "./lib/stats.js";
@@ -56,7 +57,7 @@ const TARGETS = env("BENCH_TARGETS", ALL_TARGETS.join(","))
   .filter((t) => t !== "bun" || BUN !== undefined);
 const PROFILE = env("BENCH_PROFILE", "");
 const STREAM_ROUNDS = Number(env("BENCH_STREAM_ROUNDS", 3));
-const DEFAULT_SHAPES = ["c100d1", "c100d10", "c1000d1", "idle", "s100", "s500", "redis"];
+const DEFAULT_SHAPES = ["c100d1", "c100d10", "c1000d1", "idle", "s100", "s500", "redis", "otel"];
 const onlyArg = process.argv.indexOf("--only");
 const ONLY = (
   onlyArg > 0 ? process.argv[onlyArg + 1] : env("BENCH_SHAPES", DEFAULT_SHAPES.join(","))
@@ -339,6 +340,13 @@ if (ONLY.includes("redis")) {
   });
 }
 
+// The otel shape: the bench bot with telemetry off and on (each OpenTelemetry set-up).
+let otel;
+if (ONLY.includes("otel")) {
+  console.log("\n== otel: 100 conns × depth 1 and 10, telemetry off vs on ==");
+  otel = await otelShape({ start, cpuUs, rounds: ROUNDS, seconds: SECONDS, warmupMs: WARMUP_MS });
+}
+
 const fullRun =
   ALL_TARGETS.every((t) => TARGETS.includes(t)) && DEFAULT_SHAPES.every((k) => ONLY.includes(k));
 const results = {
@@ -358,7 +366,11 @@ const results = {
   },
   shapes,
   ...(redis !== undefined && { redis }),
-  checks: TARGETS.includes("botwire") && TARGETS.includes("ws") ? checks(shapes) : [],
+  ...(otel !== undefined && { otel }),
+  checks: [
+    ...(TARGETS.includes("botwire") && TARGETS.includes("ws") ? checks(shapes) : []),
+    ...(otel === undefined ? [] : otelChecks(otel)),
+  ],
   markdown: markdown(shapes, TARGETS),
   durationS: (Date.now() - began) / 1000,
 };

@@ -213,7 +213,7 @@ export class BotClient extends EventEmitter<BotClientEvents> {
       this.emit("error", error instanceof Error ? error : new Error(String(error)));
       return undefined;
     });
-    return encodeHello(token, this.sessionId, this.acker.lastSeq);
+    return encodeHello(token, this.sessionId, this.acker.lastSeq, this.options.traceparent());
   }
 
   private receive(frame: IncomingFrame | undefined): void {

@@ -193,9 +193,11 @@ export function encodeMessage(
   text: string,
   data: unknown,
   maxFrameBytes: number,
+  traceparent?: string,
 ): string {
   const frame: Record<string, unknown> = { type: "message", id, text };
   if (data !== undefined) frame.data = data;
+  if (traceparent !== undefined) frame.traceparent = traceparent;
   const encoded = JSON.stringify(frame);
   if (byteLength(encoded, maxFrameBytes) > maxFrameBytes) {
     throw new RangeError(`send(): message is larger than maxFrameBytes (${maxFrameBytes})`);
@@ -208,9 +210,11 @@ export function encodeHello(
   token: string | undefined,
   session: string | undefined,
   lastSeq: number,
+  traceparent?: string,
 ): string {
   const frame: Record<string, unknown> = { type: "hello" };
   if (token !== undefined) frame.token = token;
+  if (traceparent !== undefined) frame.traceparent = traceparent;
   if (session !== undefined) {
     frame.session = session;
     frame.lastSeq = lastSeq;

@@ -36,6 +36,13 @@ export interface BotClientOptions {
    */
   token?: string | (() => string | Promise<string>);
   /**
+   * Returns the W3C `traceparent` of the trace the app is in (with OpenTelemetry in the
+   * browser: `propagation.inject(context.active(), carrier)` then `carrier.traceparent`).
+   * Called for every `hello` and message; what it returns is sent with them, so the server's
+   * spans continue the app's trace (`botwire/otel`). `undefined`: nothing is sent.
+   */
+  traceparent?: () => string | undefined;
+  /**
    * Reconnect automatically, with exponential backoff and full jitter. `false` disables it.
    * @default true (with the {@link ReconnectOptions} defaults)
    */
@@ -94,6 +101,7 @@ export interface BotClientOptions {
 /** Options after defaults were applied. */
 export interface ResolvedOptions {
   token: BotClientOptions["token"];
+  traceparent: () => string | undefined;
   reconnect: Required<ReconnectOptions> | false;
   requestTimeoutMs: number;
   WebSocket: WebSocketConstructor;
@@ -138,8 +146,17 @@ export function resolveOptions(options: BotClientOptions): ResolvedOptions {
   if (token !== undefined && typeof token !== "string" && typeof token !== "function") {
     throw new TypeError("BotClient: token must be a string or a function returning one");
   }
+  const { traceparent } = options;
+  if (traceparent !== undefined && typeof traceparent !== "function") {
+    throw new TypeError("BotClient: traceparent must be a function");
+  }
   return {
     token,
+    traceparent: () => {
+      const value = traceparent?.();
+      // Only a well-formed one goes out (the server drops any other).
+      return typeof value === "string" && TRACEPARENT.test(value) ? value : undefined;
+    },
     reconnect: resolveReconnect(options.reconnect),
     requestTimeoutMs: positive("requestTimeoutMs", options.requestTimeoutMs, 30_000),
     WebSocket: resolveWebSocket(options.WebSocket),
@@ -151,6 +168,8 @@ export function resolveOptions(options: BotClientOptions): ResolvedOptions {
     resume: resolveResume(options.resume),
   };
 }
+
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 function resolveResume(resume: BotClientOptions["resume"]): ResolvedOptions["resume"] {
   if (resume === undefined) return undefined;

@@ -38,7 +38,10 @@ export class Outbox {
     if (typeof text !== "string") throw new TypeError("send(text, data?): text must be a string");
     if (this.pending.full) throw new QueueFullError(this.options.maxQueue);
     const id = this.nextId();
-    this.pending.add(id, encodeMessage(id, text, data, this.options.maxFrameBytes));
+    this.pending.add(
+      id,
+      encodeMessage(id, text, data, this.options.maxFrameBytes, this.options.traceparent()),
+    );
     this.pending.markWaiting(id);
     this.flush();
     return id;

@@ -152,7 +152,9 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
     entry: OutboxEntry,
     trace: MessageTelemetry | undefined,
   ): MaybePromise<number> {
-    const published = this.fanout.entry(session, entry, trace?.traceparent());
+    // The trace crosses to other nodes with the entry: only made when there is a broker.
+    const traceparent = this.config.broker === undefined ? undefined : trace?.traceparent();
+    const published = this.fanout.entry(session, entry, traceparent);
     return isThenable(published) ? published.then(() => entry.seq) : entry.seq;
   }
 
