@@ -30,6 +30,7 @@ import type { MaybePromise } from "../util/types.js";
 import { within } from "../util/within.js";
 import { Composer } from "./composer.js";
 import { logBotError, logViolations } from "./diagnostics.js";
+import { timedMiddleware } from "./timed.js";
 
 /** Who `sendTo` addresses: every session of a user, or one session. */
 export type Recipient =
@@ -92,6 +93,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     }
     const intents = intentSetup(options.recognizer, options.intentThreshold, "new Bot(options)");
     this.errorHandler = (error) => logBotError(this.logger, error);
+    if (options.telemetry !== undefined) this.timing = timedMiddleware;
     this.hub = new Hub<C>({
       ledger:
         options.ledger ??

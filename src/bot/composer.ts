@@ -40,6 +40,10 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
   readonly intentExamples: IntentExamples[] = [];
   private readonly dialogs = new Map<string, DialogDefinition>();
   private handler: MiddlewareFn<C> | undefined;
+  /** The middleware of `use()` (not routes), with the names their spans get. */
+  private readonly named = new Map<MiddlewareFn<C>, string>();
+  /** Wraps each `use()` middleware when set (the bot's telemetry: see `bot/timed.ts`). */
+  protected timing: ((mw: MiddlewareFn<C>, name: string) => MiddlewareFn<C>) | undefined;
 
   /** @param middleware - middleware to install right away, as with `use` */
   constructor(...middleware: Middleware<C>[]) {
@@ -49,9 +53,16 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
   /** Returns this composer's middleware (it reflects later registrations too). */
   middleware(): MiddlewareFn<C> {
     return (ctx, next) => {
-      this.handler ??= compose(this.stack);
+      this.handler ??= compose(
+        this.timing === undefined ? this.stack : this.stack.map((fn) => this.timed(fn)),
+      );
       return this.handler(ctx, next);
     };
+  }
+
+  private timed(fn: MiddlewareFn<C>): MiddlewareFn<C> {
+    const name = this.named.get(fn);
+    return name === undefined || this.timing === undefined ? fn : this.timing(fn, name);
   }
 
   /**
@@ -68,7 +79,9 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
       if (mw instanceof Composer) this.children.push(mw);
       const hook = handshakeOf(mw);
       if (hook !== undefined) this.hooks.push(hook);
-      this.stack.push(flatten(mw));
+      const fn = flatten(mw);
+      this.named.set(fn, middlewareName(mw, this.named.size));
+      this.stack.push(fn);
     }
     this.handler = undefined;
     return this;
@@ -219,4 +232,14 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
     visit(this);
     for (const child of this.children) child.walk(visit);
   }
+}
+
+/**
+ * A middleware's name for telemetry: its function's name (a bundler's `session2` is
+ * `session`), `composer` for a Composer, `use#<n>` for an anonymous one.
+ */
+function middlewareName<C extends Context>(mw: Middleware<C>, index: number): string {
+  if (typeof mw !== "function") return mw instanceof Composer ? "composer" : `use#${index}`;
+  const name = mw.name.replace(/\d+$/, "");
+  return name === "" || name === "anonymous" ? `use#${index}` : name.slice(0, 64);
 }

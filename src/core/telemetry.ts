@@ -44,6 +44,12 @@ export interface MessageTelemetry {
   answered(route: string | undefined, error: string | undefined): void;
   /** The message's work is over (its claim settled, or it was a duplicate). */
   end(): void;
+  /**
+   * A middleware registered with `bot.use()` began (`name`: its function's name). Call the
+   * returned function once, when it passes on (calls `next`) or ends: an implementation
+   * records it (a child span) when that took long enough to matter.
+   */
+  middleware(name: string): () => void;
   /** The W3C `traceparent` of this message's span, to carry to other nodes. */
   traceparent(): string | undefined;
   /** A streamed reply to this message opened (time to first delta counts from the arrival). */

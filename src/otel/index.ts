@@ -33,5 +33,14 @@ export function openTelemetry(options: OpenTelemetryOptions = {}): Telemetry {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("openTelemetry(options): options must be an object");
   }
+  const { slowMiddlewareMs } = options;
+  if (
+    slowMiddlewareMs !== undefined &&
+    (typeof slowMiddlewareMs !== "number" ||
+      !(slowMiddlewareMs >= 0) ||
+      slowMiddlewareMs === Infinity)
+  ) {
+    throw new RangeError("openTelemetry({ slowMiddlewareMs }): must be a finite number >= 0");
+  }
   return new OpenTelemetry(options);
 }

@@ -153,6 +153,8 @@ export interface Probe {
   readonly tracer: Tracer;
   readonly metrics: Instruments;
   readonly routes: RouteLabels;
+  /** A middleware taking at least this long (ms) gets a span. */
+  readonly slowMiddlewareMs: number;
   /** The attributes of a step's span and duration. */
   stepAttributes(step: TelemetryStep): Attributes;
   /** Whether a step is worth a span and a duration (not so an in-memory ledger's calls). */

@@ -12,6 +12,7 @@ export const SpanName = {
   Message: "botwire.message",
   /** A streamed reply, from its opening message to its final one. */
   Stream: "botwire.stream",
+  Middleware: "botwire.middleware",
   /** An outbox entry of another node reached live connections here through the broker. */
   BrokerReceive: "botwire.broker.receive",
 } as const;
@@ -39,6 +40,7 @@ export const MetricName = {
 /** Attribute keys (OpenTelemetry semantic conventions where one exists: `error.type`). */
 export const Attr = {
   Route: "botwire.route",
+  MiddlewareName: "botwire.middleware.name",
   Outcome: "botwire.outcome",
   ErrorType: "error.type",
   ConnectionId: "botwire.connection.id",

@@ -22,4 +22,11 @@ export interface OpenTelemetryOptions {
    * @default 100
    */
   maxRoutes?: number;
+  /**
+   * A middleware of `bot.use()` that takes at least this long before it passes on (or ends)
+   * gets a `botwire.middleware` span; quicker ones get none (their time is in the message's).
+   * `0` records every one.
+   * @default 1
+   */
+  slowMiddlewareMs?: number;
 }

@@ -37,7 +37,11 @@ export class OpenTelemetry implements Telemetry, Probe {
     this.tracer = tracerProvider.getTracer(SCOPE);
     this.metrics = new Instruments(meterProvider.getMeter(SCOPE));
     this.routes = new RouteLabels(options.maxRoutes ?? 100);
+    this.slowMiddlewareMs = options.slowMiddlewareMs ?? 1;
   }
+
+  /** A middleware taking at least this long gets a span. */
+  readonly slowMiddlewareMs: number;
 
   attach(state: TelemetryState, setup: TelemetrySetup): void {
     this.system = setup.ledger;

@@ -150,6 +150,21 @@ export class MessageRecord implements MessageTelemetry {
     this.span.end();
   }
 
+  middleware(name: string): () => void {
+    const began = Date.now();
+    const start = now();
+    return () => {
+      const took = now() - start;
+      if (took < this.probe.slowMiddlewareMs) return;
+      const span = this.probe.tracer.startSpan(
+        SpanName.Middleware,
+        { kind: SpanKind.INTERNAL, startTime: began, attributes: { [Attr.MiddlewareName]: name } },
+        this.spanContext,
+      );
+      span.end(began + took);
+    };
+  }
+
   traceparent(): string | undefined {
     return toTraceparent(this.span.spanContext());
   }

@@ -28,7 +28,7 @@ class ManualReader extends MetricReader {
 }
 
 /** An OpenTelemetry SDK in memory: spans in `spans()`, metrics from `metrics()`. */
-export function inMemoryOtel(options: { maxRoutes?: number } = {}) {
+export function inMemoryOtel(options: { maxRoutes?: number; slowMiddlewareMs?: number } = {}) {
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({
     spanProcessors: [new SimpleSpanProcessor(exporter)],

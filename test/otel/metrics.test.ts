@@ -167,6 +167,7 @@ describe("cost when off", () => {
           answered() {},
           end() {},
           traceparent: () => undefined,
+          middleware: () => () => {},
           stream: () => ({ delta() {}, end() {} }),
         };
       },
