@@ -148,11 +148,16 @@ function onReply(conn) {
   if (running) sendOne(conn);
 }
 
+/** `url`: one server, or several (nodes of one app): connection i goes to url[i % length]. */
 async function connectAll(target, url, n, concurrency) {
-  const open =
-    target === "socketio"
-      ? () => ioClient(url)
-      : () => wsClient(url, target === "botwire" || target === "bun");
+  const urls = Array.isArray(url) ? url : [url];
+  let opened = 0;
+  const open = () => {
+    const at = urls[opened++ % urls.length];
+    return target === "socketio"
+      ? ioClient(at)
+      : wsClient(at, target === "botwire" || target === "bun");
+  };
   const started = performance.now();
   let next = 0;
   let failed = 0;

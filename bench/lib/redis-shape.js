@@ -1,5 +1,6 @@
-// The "redis" shape: the bench bot with its state in Redis — one Redis vs the 3-master
-// cluster — at 100 connections × depth 1, reporting messages/s, p99, server CPU per message,
+// The "redis" shape: the bench bot with its state in Redis — one node on one Redis, one node
+// on the 3-master cluster, two nodes on one Redis — and Socket.IO on two nodes with its Redis
+// adapter, at 100 connections × depth 1, reporting messages/s, p99, server CPU per message,
 // Redis round trips per message (commands the bot's process sends, counted in it), and Redis
 // commands (including those run inside scripts) and bytes per message (INFO commandstats /
 // INFO stats of every master, before and after the window: the bench must run alone).
@@ -56,34 +57,66 @@ async function counters(mode) {
 }
 
 /**
- * Runs the shape: `rounds` rounds of `seconds` per mode, fresh processes each round.
+ * The set-ups the shape compares, each at 100 connections × depth 1 (split evenly across the
+ * nodes): botwire on one node (one Redis; the cluster), botwire on two nodes sharing one
+ * Redis (sessions, ledger and broker), and Socket.IO on two nodes with @socket.io/redis-adapter
+ * answering every message with a room broadcast through the adapter.
+ */
+const SETUPS = [
+  { key: "single", redis: "single", nodes: 1, target: "botwire" },
+  { key: "cluster", redis: "cluster", nodes: 1, target: "botwire" },
+  { key: "two-nodes", redis: "single", nodes: 2, target: "botwire" },
+  { key: "socketio-2", redis: "single", nodes: 2, target: "socketio" },
+];
+
+/** Sums the servers' marks (CPU, messages handled, Redis commands sent). */
+async function mark(servers) {
+  const marks = await Promise.all(servers.map((s) => s.call("mark")));
+  const sum = (f) => marks.reduce((n, m) => n + f(m), 0);
+  return {
+    cpu: { user: sum((m) => m.cpu.user), system: sum((m) => m.cpu.system) },
+    handled: sum((m) => m.handled),
+    redis: sum((m) => m.redis ?? 0),
+  };
+}
+
+/**
+ * Runs the shape: `rounds` rounds of `seconds` per set-up, fresh processes each round.
  * @param {{ start: Function, cpuUs: Function, rounds: number, seconds: number, warmupMs: number }} ctx
  */
 export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
-  const modes = [];
-  for (const mode of ["single", "cluster"]) {
-    if (await available(mode)) modes.push(mode);
-    else console.warn(`  redis shape: no ${mode} Redis answers; left out`);
+  const setups = [];
+  for (const setup of SETUPS) {
+    if (await available(setup.redis)) setups.push(setup);
+    else console.warn(`  redis shape: no ${setup.redis} Redis answers; ${setup.key} left out`);
   }
   const rows = {};
   for (let round = 1; round <= rounds; round++) {
-    for (const mode of modes) {
-      process.env.BENCH_REDIS = mode;
-      const server = await start("servers/botwire-redis.js", ["--expose-gc"]);
+    for (const setup of setups) {
+      const mode = setup.key;
+      process.env.BENCH_REDIS = setup.redis;
+      // The nodes of one app share their Redis keys (and Socket.IO's adapter channel).
+      process.env.BENCH_REDIS_PREFIX = `bench:${process.pid}:${round}:${mode}:`;
+      process.env.BENCH_IO_KEY = `${process.pid}:${round}`;
+      const script =
+        setup.target === "socketio" ? "servers/socketio-redis.js" : "servers/botwire-redis.js";
+      const servers = [];
+      for (let i = 0; i < setup.nodes; i++) servers.push(await start(script, ["--expose-gc"]));
       const load = await start("load.js");
       try {
-        const url = `ws://127.0.0.1:${server.info.port}`;
-        const c = await load.call("connect", { target: "botwire", url, conns: 100 });
+        const scheme = setup.target === "socketio" ? "http" : "ws";
+        const url = servers.map((s) => `${scheme}://127.0.0.1:${s.info.port}`);
+        const c = await load.call("connect", { target: setup.target, url, conns: 100 });
         if (c.failed > 0) throw new Error(`redis ${mode}: ${c.failed} connections failed`);
         await load.call("start", { depth: 1 });
         await sleep(warmupMs);
-        const m0 = await server.call("mark");
-        const r0 = await counters(mode);
+        const m0 = await mark(servers);
+        const r0 = await counters(setup.redis);
         await load.call("measure");
         await sleep(seconds * 1000);
         const r = await load.call("stopMeasure");
-        const r1 = await counters(mode);
-        const m1 = await server.call("mark");
+        const r1 = await counters(setup.redis);
+        const m1 = await mark(servers);
         await load.call("close");
         const handled = m1.handled - m0.handled;
         const row = {
@@ -97,10 +130,10 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
         rows[mode] ??= [];
         rows[mode].push(row);
         console.log(
-          `  redis r${round} ${mode.padEnd(8)} ${row.rate.toFixed(0)} msg/s  p99 ${row.p99.toFixed(2)} ms  cpu ${row.cpuUs.toFixed(1)} µs/msg  ${row.roundTrips.toFixed(2)} round trips/msg  ${row.commands.toFixed(2)} Redis commands/msg  ${row.bytes.toFixed(0)} B/msg`,
+          `  redis r${round} ${mode.padEnd(10)} ${row.rate.toFixed(0)} msg/s  p99 ${row.p99.toFixed(2)} ms  cpu ${row.cpuUs.toFixed(1)} µs/msg  ${row.roundTrips.toFixed(2)} round trips/msg  ${row.commands.toFixed(2)} Redis commands/msg  ${row.bytes.toFixed(0)} B/msg`,
         );
       } finally {
-        await Promise.all([load.stop(), server.stop()]);
+        await Promise.all([load.stop(), ...servers.map((s) => s.stop())]);
       }
     }
   }
@@ -113,7 +146,7 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
       ]),
     );
   }
-  console.log("\nredis shape (100 conns × depth 1, medians):");
+  console.log("\nredis shape (100 conns × depth 1, medians; CPU summed over the nodes):");
   for (const [mode, s] of Object.entries(summary)) {
     console.log(
       `  ${mode.padEnd(8)} ${s.rate.toFixed(0)} msg/s  p99 ${s.p99.toFixed(2)} ms  cpu ${s.cpuUs.toFixed(1)} µs/msg  ${s.roundTrips.toFixed(2)} round trips/msg  ${s.commands.toFixed(2)} commands/msg  ${s.bytes.toFixed(0)} B/msg`,

@@ -10,7 +10,8 @@ import { BENCH_POLICY, benchBot } from "./bot.js";
 import { harness } from "./harness.js";
 
 const mode = process.env.BENCH_REDIS ?? "single";
-const prefix = `bench:${process.pid}:`;
+// Nodes of one app (the two-node set-up) share a prefix: sessions, ledger and broker.
+const prefix = process.env.BENCH_REDIS_PREFIX ?? `bench:${process.pid}:`;
 const redis =
   mode === "cluster"
     ? new Cluster(CLUSTER, { shardedSubscribers: true })
