@@ -2,9 +2,11 @@
  * `npm run eval:intents`: bundles eval.ts (and the recognizer sources it imports) with
  * esbuild, in memory, and runs it. Reads only the committed samples in ./data; downloads
  * nothing. Arguments are passed on: `--split val` measures on the validation split (for
- * tuning), `--seeds 1,2,3` picks seeds, `--quick` runs the two target rows only, `--full`
- * adds CLINC150 with 20 and 150 intents, `--only botwire` runs one system; `--speed`
- * measures the CPU time per message instead (speed.ts).
+ * tuning; BANKING77, which has none, is then tested on the training utterances not
+ * learned), `--seeds 1,2,3` picks seeds, `--quick` runs the two target rows only, `--full`
+ * adds CLINC150 with 20 and 150 intents, `--only botwire` runs one system, `--tune '{…}'`
+ * overrides weights of `TUNING`; `--speed` measures the CPU time per message instead
+ * (speed.ts).
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

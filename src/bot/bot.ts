@@ -91,7 +91,12 @@ export class Bot<C extends Context = Context> extends Composer<C> {
         "new Bot({ broker }): the store is in this process only, so open streamed replies (and sessions) are not shared with other nodes; pass a shared store such as RedisStore",
       );
     }
-    const intents = intentSetup(options.recognizer, options.intentThreshold, "new Bot(options)");
+    const intents = intentSetup(options.recognizer, options.intentThreshold, "new Bot(options)", {
+      embeddings: options.embeddings,
+      store: this.store,
+      onEmbeddingError: (error) =>
+        this.logger.warn?.("intent embeddings failed: message recognised by its words", { error }),
+    });
     this.errorHandler = (error) => logBotError(this.logger, error);
     if (options.telemetry !== undefined) this.timing = timedMiddleware;
     this.hub = new Hub<C>({

@@ -6,6 +6,7 @@ import type { Limits } from "../core/limits.js";
 import type { Logger } from "../core/logger.js";
 import type { StreamingOptions } from "../core/streaming.js";
 import type { Telemetry } from "../core/telemetry.js";
+import type { Embeddings } from "../router/intent/embeddings.js";
 import type { RecognizerFn } from "../router/intent/predicate.js";
 import type { Broker } from "../storage/broker.js";
 import type { Ledger } from "../storage/ledger.js";
@@ -36,6 +37,14 @@ export interface BotOptions {
    * @default the built-in recognizer, trained on the examples of every `intent()`
    */
   recognizer?: RecognizerFn;
+  /**
+   * A sentence embedding model for the built-in recognizer: `{ embed(texts) }` returning one
+   * vector per text. Intents are then recognised by the hybrid of lexical and embedding
+   * scores (see `IntentRecognizer`); the examples' vectors are cached in `store`. Not with
+   * `recognizer` (give that one its own embeddings).
+   * @default none: the built-in recognizer is lexical
+   */
+  embeddings?: Embeddings;
   /**
    * Lowest intent score (0–1) that counts as a match. Also applied to an external
    * `recognizer`'s scores when given.

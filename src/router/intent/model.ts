@@ -20,14 +20,19 @@ export const TUNING = {
   /** Word and trigram cosine with the intent's centroid. */
   centroidWords: 0.2,
   centroidGrams: 0.15,
-  /** Weight of a stop word relative to a content word of the same rarity. */
-  stopWeight: 0.25,
+  /**
+   * Weight of a stop word relative to a content word of the same rarity, in the cosines:
+   * "who", "you" and "how" help tell intents apart ("who made you", "how are you").
+   */
+  stopWeight: 0.5,
+  /** The same, in coverage: "how do I" alone explains little of a message. */
+  coverStopWeight: 0.25,
   /** How much a message's closeness to the background lowers every intent's score. */
   background: 1,
   /** Weight of a word nobody uses, relative to the rarest known word. */
   unknown: 1,
   /** Number of documents the background counts as in IDF. */
-  backgroundDocuments: 8,
+  backgroundDocuments: 30,
 };
 
 /** One example as the model holds it. */

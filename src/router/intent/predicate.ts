@@ -5,7 +5,9 @@
  */
 import type { MiddlewareFn } from "../../core/compose.js";
 import type { Context, IntentMatch } from "../../core/context.js";
+import type { Store } from "../../storage/store.js";
 import type { MaybePromise } from "../../util/types.js";
+import type { Embeddings } from "./embeddings.js";
 import { IntentRecognizer } from "./recognizer.js";
 
 /** An external recognizer (an NLU service, a model): the best intent for a text, or none. */
@@ -78,15 +80,41 @@ export interface IntentSetup {
   recognizer: RecognizerFn | undefined;
   /** Lowest accepted score; `undefined` keeps the built-in default and trusts an external recognizer. */
   threshold: number | undefined;
+  /** Embeddings of the built-in recognizer (the hybrid score), and where it caches vectors. */
+  embeddings?: {
+    embeddings: Embeddings;
+    store: Store | undefined;
+    onEmbeddingError: ((error: unknown) => void) | undefined;
+  };
 }
 
 /**
  * Checks the intent options of a bot and returns its {@link IntentSetup}.
  * @param where - the call that got the options, for error messages
+ * @param hybrid - the bot's `embeddings` option, its store (where vectors are cached) and what
+ *   to call when `embed` fails for a message
  */
-export function intentSetup(recognizer: unknown, threshold: unknown, where: string): IntentSetup {
+export function intentSetup(
+  recognizer: unknown,
+  threshold: unknown,
+  where: string,
+  hybrid: { embeddings?: unknown; store?: Store; onEmbeddingError?: (error: unknown) => void } = {},
+): IntentSetup {
   if (recognizer !== undefined && typeof recognizer !== "function") {
     throw new TypeError(`${where}: recognizer must be a function (text) => { name, score }`);
+  }
+  const { embeddings, store, onEmbeddingError } = hybrid;
+  if (embeddings !== undefined) {
+    if (typeof (embeddings as Partial<Embeddings> | null)?.embed !== "function") {
+      throw new TypeError(
+        `${where}: embeddings must be an object with embed(texts) => Promise<vectors>`,
+      );
+    }
+    if (recognizer !== undefined) {
+      throw new TypeError(
+        `${where}: embeddings are for the built-in recognizer; with recognizer, give them to it (new IntentRecognizer({ embeddings }))`,
+      );
+    }
   }
   if (
     threshold !== undefined &&
@@ -97,6 +125,9 @@ export function intentSetup(recognizer: unknown, threshold: unknown, where: stri
   return {
     recognizer: recognizer as RecognizerFn | undefined,
     threshold: threshold as number | undefined,
+    ...(embeddings === undefined
+      ? {}
+      : { embeddings: { embeddings: embeddings as Embeddings, store, onEmbeddingError } }),
   };
 }
 
@@ -119,9 +150,20 @@ export function withIntents<C extends Context>(
     const learn = (setup.recognizer as { learn?: unknown }).learn;
     if (typeof learn === "function") learn.call(setup.recognizer, registrations);
   } else {
-    const builtin = new IntentRecognizer(threshold === undefined ? {} : { threshold });
+    const builtin = new IntentRecognizer({
+      ...(threshold === undefined ? {} : { threshold }),
+      ...(setup.embeddings?.store === undefined ? {} : { store: setup.embeddings.store }),
+      ...(setup.embeddings === undefined ? {} : { embeddings: setup.embeddings.embeddings }),
+      ...(setup.embeddings?.onEmbeddingError === undefined
+        ? {}
+        : { onEmbeddingError: setup.embeddings.onEmbeddingError }),
+    });
     for (const { name, examples } of registrations) builtin.add(name, examples);
-    recognize = (text) => builtin.recognize(text);
+    // With embeddings, the hybrid score (a message whose `embed` fails is read lexically).
+    recognize =
+      setup.embeddings === undefined
+        ? (text) => builtin.recognize(text)
+        : (text) => builtin.recognizeAsync(text);
   }
   const resolve: Resolve = async (text) => {
     const match = await recognize(text);

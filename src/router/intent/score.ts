@@ -7,6 +7,7 @@
  * @module
  */
 import { type Model, TUNING } from "./model.js";
+import { STOP_WORDS } from "./text.js";
 import type { Vector } from "./vectors.js";
 
 /** A message's vectors (see `vectorize`). */
@@ -23,12 +24,13 @@ export interface QueryVectors {
 export function rawScores(model: Model, query: QueryVectors, leaveOut = -1): Float64Array {
   const words = model.words.cosines(query.words);
   const grams = model.grams.cosines(query.grams);
-  const known = model.vocabularies.dots(query.words);
+  const cover = coverageQuery(query.words);
+  const known = model.vocabularies.dots(cover);
   const centroidWords = model.centroidWords.dots(query.words);
   const centroidGrams = model.centroidGrams.dots(query.grams);
   const left = model.examples[leaveOut];
   let total = 0;
-  for (const weight of query.words.weights.values()) total += weight;
+  for (const weight of cover.weights.values()) total += weight;
   const out = new Float64Array(model.names.length);
   model.ranges.forEach(({ from, to }, i) => {
     let bestWords = 0;
@@ -46,23 +48,37 @@ export function rawScores(model: Model, query: QueryVectors, leaveOut = -1): Flo
     if (left !== undefined && left.intent === i) {
       // Without the example: its own words leave the vocabulary, its unit vector the centroid.
       const counts = model.counts[i];
-      for (const [term, weight] of query.words.weights) {
+      for (const [term, weight] of cover.weights) {
         if (counts?.get(term) === 1) covered -= weight;
       }
       [cw, normWords] = without(cw, normWords, query.words.norm);
       [cg, normGrams] = without(cg, normGrams, query.grams.norm);
     }
-    const cover = total === 0 ? 0 : covered / total;
+    const coverage = total === 0 ? 0 : covered / total;
     const cosW = normWords * query.words.norm === 0 ? 0 : cw / (normWords * query.words.norm);
     const cosG = normGrams * query.grams.norm === 0 ? 0 : cg / (normGrams * query.grams.norm);
     out[i] =
-      TUNING.cover * cover +
+      TUNING.cover * coverage +
       TUNING.exampleWords * bestWords +
       TUNING.exampleGrams * bestGrams +
       TUNING.centroidWords * Math.max(0, cosW) +
       TUNING.centroidGrams * Math.max(0, cosG);
   });
   return out;
+}
+
+/**
+ * The message's words as coverage weighs them: stop words count `TUNING.coverStopWeight`
+ * of their IDF, so "how do I" alone explains little of a message.
+ */
+function coverageQuery(words: Vector): Vector {
+  const factor = TUNING.stopWeight === 0 ? 1 : TUNING.coverStopWeight / TUNING.stopWeight;
+  if (factor === 1) return words;
+  const weights = new Map<string, number>();
+  for (const [term, weight] of words.weights) {
+    weights.set(term, STOP_WORDS.has(term) ? weight * factor : weight);
+  }
+  return { weights, norm: words.norm };
 }
 
 /**

@@ -132,4 +132,47 @@ describe("pluggable embeddings", () => {
     expect((await client.send("tell me a joke about penguins"))[0]?.text).toBe("fallback");
     await bot.stop();
   });
+
+  it("new Bot({ embeddings }) uses the hybrid, caching vectors in the bot's store", async () => {
+    const store = new MemoryStore();
+    const calls: string[][] = [];
+    const bot = new Bot({ embeddings: fakeEmbeddings(calls), store });
+    bot.intent("hours", INTENTS.hours ?? [], (ctx) => ctx.reply(`hours ${ctx.intent?.name}`));
+    bot.intent("refund", INTENTS.refund ?? [], (ctx) => ctx.reply("refund"));
+    bot.on("message", (ctx) => ctx.reply("fallback"));
+    const client = createTestClient(bot);
+    // Lexically "are you trading on business days" is no intent (see the first test).
+    expect((await client.send("are you trading on business days"))[0]?.text).toBe("hours hours");
+    expect((await client.send("tell me a joke about penguins"))[0]?.text).toBe("fallback");
+    expect(calls.flat()).toContain("opening hours");
+    expect(
+      await store.get(`${EMBEDDING_KEY_PREFIX}fake-1:${textKey("opening hours")}`),
+    ).toHaveLength(DIMENSIONS);
+    await bot.stop();
+  });
+
+  it("new Bot({ embeddings }) falls back to the words and logs a warning when embed fails", async () => {
+    const embeddings = fakeEmbeddings();
+    const warn = vi.fn();
+    const bot = new Bot({ embeddings, logger: { warn } });
+    bot.intent("hours", INTENTS.hours ?? [], (ctx) => ctx.reply("hours"));
+    bot.on("message", (ctx) => ctx.reply("fallback"));
+    const client = createTestClient(bot);
+    expect((await client.send("when are you open"))[0]?.text).toBe("hours");
+    embeddings.embed = async () => {
+      throw new Error("rate limited");
+    };
+    expect((await client.send("when are you open today"))[0]?.text).toBe("hours");
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/embeddings failed/), {
+      error: expect.any(Error),
+    });
+    await bot.stop();
+  });
+
+  it("new Bot({ embeddings }) checks the option", () => {
+    expect(() => new Bot({ embeddings: {} as never })).toThrow(/embed\(texts\)/);
+    expect(
+      () => new Bot({ embeddings: fakeEmbeddings(), recognizer: async () => undefined }),
+    ).toThrow(/with recognizer/);
+  });
 });
