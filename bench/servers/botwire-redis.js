@@ -18,14 +18,25 @@ const redis =
     : new Redis({ host: "127.0.0.1", port: 6379 });
 const sub = mode === "cluster" ? redis : redis.duplicate();
 
-// Commands this process sends to Redis (each a request on the wire; a script is one): the
-// round trips per message, counted on the client side, as the harness reports them.
+// Round trips to Redis, counted on the client side as the harness reports them: each command
+// sent on its own is one (a script is one command), and a pipeline is one however many
+// commands it carries (RedisStore pipelines the session lease with its read and write).
 const sent = { count: 0 };
 for (const client of new Set([redis, sub])) {
   const send = client.sendCommand.bind(client);
   client.sendCommand = (...args) => {
     sent.count++;
     return send(...args);
+  };
+  const pipeline = client.pipeline.bind(client);
+  client.pipeline = (...args) => {
+    const p = pipeline(...args);
+    const exec = p.exec.bind(p);
+    p.exec = (...rest) => {
+      sent.count -= p.length - 1;
+      return exec(...rest);
+    };
+    return p;
   };
 }
 

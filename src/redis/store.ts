@@ -5,11 +5,22 @@
  */
 import type { Ledger, LedgerFactory } from "../storage/ledger.js";
 import type { LedgerLimits } from "../storage/ledger-limits.js";
-import type { AtomicStore, Counter, SessionStore, Versioned } from "../storage/store.js";
+import type {
+  AtomicStore,
+  Counter,
+  LockedRead,
+  SessionStore,
+  Versioned,
+} from "../storage/store.js";
 import { randomId } from "../util/id.js";
 import { commandTimeout, RedisTimeoutError, withDeadline } from "./deadline.js";
 import type { RedisClient } from "./keys.js";
 import { RedisLedger } from "./ledger.js";
+import {
+  canPipeline,
+  compareAndSetUnlockPipelined,
+  lockAndReadPipelined,
+} from "./store-pipelined.js";
 import { COMPARE_AND_SET, INCREMENT, RENEW, SET, UNLOCK } from "./store-scripts.js";
 
 /** Options of {@link RedisStore}. */
@@ -212,5 +223,56 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
   /** Releases the lease on `key` if `token` holds it. */
   async unlock(key: string, token: string): Promise<void> {
     await this.timed("unlock", this.redis.eval(UNLOCK, 1, this.lockKey(key), token));
+  }
+
+  /**
+   * Takes the lease on `key` and reads its value once the lease is held: one round trip on
+   * a single Redis (a pipeline), two on a Cluster. `undefined`: another holder has it.
+   */
+  async lockAndRead(key: string, ttlMs: number): Promise<LockedRead | undefined> {
+    const ttl = ttlArg(ttlMs, "lockAndRead");
+    if (!canPipeline(this.redis)) {
+      const token = await this.lock(key, ttlMs);
+      return token === undefined ? undefined : { token, read: await this.getVersioned(key) };
+    }
+    const token = randomId(16);
+    const keys = { kv: this.kv(key), lock: this.lockKey(key) };
+    try {
+      return await lockAndReadPipelined(this.redis, keys, token, ttl, (command) =>
+        this.timed("lockAndRead", command),
+      );
+    } catch (error) {
+      // As in lock(): the lease may still be taken after the deadline; release it then.
+      if (error instanceof RedisTimeoutError) this.unlock(key, token).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Compare-and-set, then releases the lease held with `token` whether or not it wrote: one
+   * round trip on a single Redis (a pipeline), two on a Cluster.
+   */
+  async compareAndSetUnlock(
+    key: string,
+    value: unknown,
+    version: string | undefined,
+    ttlMs: number | undefined,
+    token: string,
+  ): Promise<boolean> {
+    if (!canPipeline(this.redis)) {
+      try {
+        return await this.compareAndSet(key, value, version, ttlMs);
+      } finally {
+        await this.unlock(key, token).catch(() => undefined);
+      }
+    }
+    const ttl = ttlArg(ttlMs, "compareAndSetUnlock");
+    const json = encode(value, "compareAndSetUnlock");
+    const keys = { kv: this.kv(key), lock: this.lockKey(key) };
+    const args = { json, newVersion: randomId(12), ttl, version: version ?? "", token };
+    const scripts = { compareAndSet: COMPARE_AND_SET, unlock: UNLOCK };
+    return compareAndSetUnlockPipelined(this.redis, keys, scripts, args, (command) =>
+      this.timed("compareAndSetUnlock", command),
+    );
   }
 }

@@ -147,7 +147,7 @@ async function locked<S, C extends Context>(
       const acquired = acquireLease(store, key, config.lock);
       lease = await (span === undefined ? acquired : endWhen(span, acquired));
     }
-    await handle(ctx, next, store, key, config);
+    await handle(ctx, next, store, key, config, lease);
   } finally {
     await lease?.release();
     release();
@@ -160,11 +160,10 @@ async function handle<S, C extends Context>(
   store: Store,
   key: string,
   config: ResolvedSessionOptions<S, C>,
+  lease: Lease | undefined,
 ): Promise<void> {
   const versioned = isSessionStore(store);
-  const span = ctx.trace?.step("session.load");
-  const reading = versioned ? store.getVersioned(key) : store.get(key);
-  const read = await (span === undefined ? reading : endWhen(span, reading));
+  const read = lease?.read !== undefined ? lease.read.value : await load(ctx, store, key);
   const value = versioned ? (read as Versioned | undefined)?.value : read;
   const version = versioned ? (read as Versioned | undefined)?.version : undefined;
   const stored = toRecord<S>(value, key);
@@ -182,12 +181,24 @@ async function handle<S, C extends Context>(
   if (!due && JSON.stringify(record) === session.before) return;
   if (ttlMs !== undefined) record.at = Date.now();
   const saving = ctx.trace?.step("session.save");
-  const writing = versioned
-    ? store.compareAndSet(key, record, session.version, ttlMs)
-    : store.set(key, record, ttlMs);
+  // With a lease whose store pairs the calls: write and let go of the lease in one step.
+  const pairs = versioned ? lease?.writeAndRelease : undefined;
+  const writing =
+    pairs !== undefined
+      ? pairs(record, session.version, ttlMs)
+      : versioned
+        ? store.compareAndSet(key, record, session.version, ttlMs)
+        : store.set(key, record, ttlMs);
   const written = await (saving === undefined ? writing : endWhen(saving, writing));
   if (!versioned) return;
   if (!written) throw new SessionConflictError(key);
+}
+
+/** Reads the session (the lease did not read it). */
+function load(ctx: Context, store: Store, key: string): Promise<unknown> {
+  const span = ctx.trace?.step("session.load");
+  const reading = isSessionStore(store) ? store.getVersioned(key) : store.get(key);
+  return Promise.resolve(span === undefined ? reading : endWhen(span, reading));
 }
 
 /**

@@ -36,6 +36,7 @@ export {
   isSessionStore,
   type SessionStore,
   type Store,
+  type LockedRead,
   type Versioned,
 } from "./store.js";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store.js";

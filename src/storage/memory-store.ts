@@ -5,7 +5,7 @@
 import { LRUCache } from "lru-cache";
 import { localId } from "../util/id.js";
 import { toJsonValue } from "../util/json-value.js";
-import type { AtomicStore, Counter, SessionStore, Versioned } from "./store.js";
+import type { AtomicStore, Counter, LockedRead, SessionStore, Versioned } from "./store.js";
 
 interface Entry {
   /**
@@ -214,6 +214,27 @@ export class MemoryStore implements AtomicStore, SessionStore {
   /** Releases the lease on `key` if `token` holds it. */
   unlock(key: string, token: string): void {
     if (this.locks.get(key)?.token === token) this.locks.delete(key);
+  }
+
+  /** Takes the lease on `key` and reads its value, or `undefined` when it is held. */
+  lockAndRead(key: string, ttlMs: number): LockedRead | undefined {
+    const token = this.lock(key, ttlMs);
+    return token === undefined ? undefined : { token, read: this.getVersioned(key) };
+  }
+
+  /** Compare-and-set, then releases the lease held with `token`. */
+  compareAndSetUnlock(
+    key: string,
+    value: unknown,
+    version: string | undefined,
+    ttlMs: number | undefined,
+    token: string,
+  ): boolean {
+    try {
+      return this.compareAndSet(key, value, version, ttlMs);
+    } finally {
+      this.unlock(key, token);
+    }
   }
 
   /** Forgets expired leases, and the oldest ones while more than `max` remain (as the LRU did). */

@@ -147,4 +147,34 @@ export const lockingCases = {
     if (await store.renewLock(k, token, 60_000)) fail("expired token renewed a new lease");
     await store.unlock(k, next as string);
   },
+  "lockAndRead and compareAndSetUnlock (when the store has them) lock, read, write, release":
+    async (store: SessionStore) => {
+      if (store.lockAndRead === undefined || store.compareAndSetUnlock === undefined) return;
+      const k = key("paired");
+      await store.set(k, { n: 1 });
+      const first = await store.lockAndRead(k, 60_000);
+      if (first === undefined) fail("lockAndRead refused a free key");
+      same(first.read?.value, { n: 1 }, "value read with the lease");
+      same(await store.lockAndRead(k, 60_000), undefined, "lockAndRead of a held key");
+      same(await store.lock(k, 60_000), undefined, "lock of a key held by lockAndRead");
+      const version = first.read?.version;
+      if (!(await store.compareAndSetUnlock(k, { n: 2 }, version, undefined, first.token))) {
+        fail("compareAndSetUnlock refused the current version");
+      }
+      same(await store.get(k), { n: 2 }, "value after compareAndSetUnlock");
+      const second = await store.lockAndRead(k, 60_000);
+      if (second === undefined) fail("the lease was not released by compareAndSetUnlock");
+      same(second.read?.value, { n: 2 }, "value read by the next holder");
+      // A stale version writes nothing, and the lease is released all the same.
+      if (await store.compareAndSetUnlock(k, { n: 9 }, version, undefined, second.token)) {
+        fail("compareAndSetUnlock accepted a stale version");
+      }
+      same(await store.get(k), { n: 2 }, "value after a refused compareAndSetUnlock");
+      const absent = await store.lockAndRead(key("paired-absent"), 60_000);
+      if (absent === undefined) fail("lockAndRead refused a free, absent key");
+      same(absent.read, undefined, "read of an absent key");
+      const third = await store.lock(k, 60_000);
+      if (third === undefined) fail("the lease was not released after a refused write");
+      await store.unlock(k, third);
+    },
 } satisfies Record<string, (store: SessionStore) => Promise<void>>;

@@ -83,6 +83,33 @@ export interface SessionStore extends Store {
   renewLock(key: string, token: string, ttlMs: number): MaybePromise<boolean>;
   /** Releases a lease held with `token`; does nothing if someone else holds it now. */
   unlock(key: string, token: string): MaybePromise<void>;
+  /**
+   * Optional, to save a round trip per update: {@link lock}, then — only when the lease was
+   * taken — {@link getVersioned} as it reads once the lease is held. Resolves with the token
+   * and what was read, or `undefined` when another holder has the lease. `session()` uses it
+   * when present (`RedisStore` pipelines both on one connection).
+   */
+  lockAndRead?(key: string, ttlMs: number): MaybePromise<LockedRead | undefined>;
+  /**
+   * Optional, to save a round trip per update: {@link compareAndSet}, then {@link unlock}
+   * with `token` whether or not it wrote. Resolves with whether it wrote. `session()` uses it
+   * when present to save a changed session and let go of its lease at once.
+   */
+  compareAndSetUnlock?(
+    key: string,
+    value: unknown,
+    version: string | undefined,
+    ttlMs: number | undefined,
+    token: string,
+  ): MaybePromise<boolean>;
+}
+
+/** What {@link SessionStore.lockAndRead} got: the lease's token and the value under the key. */
+export interface LockedRead {
+  /** The token of the lease now held. */
+  token: string;
+  /** The value and its version once the lease was held, or `undefined` when absent. */
+  read: Versioned | undefined;
 }
 
 const SESSION_METHODS = ["getVersioned", "compareAndSet", "lock", "renewLock", "unlock"] as const;
