@@ -235,11 +235,11 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
 }
 
 /**
- * A middleware's name for telemetry: its function's name (a bundler's `session2` is
- * `session`), `composer` for a Composer, `use#<n>` for an anonymous one.
+ * A middleware's name for telemetry: its function's name, `composer` for a Composer,
+ * `use#<n>` for an anonymous one.
  */
 function middlewareName<C extends Context>(mw: Middleware<C>, index: number): string {
   if (typeof mw !== "function") return mw instanceof Composer ? "composer" : `use#${index}`;
-  const name = mw.name.replace(/\d+$/, "");
+  const { name } = mw;
   return name === "" || name === "anonymous" ? `use#${index}` : name.slice(0, 64);
 }

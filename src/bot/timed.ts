@@ -15,7 +15,7 @@ export function timedMiddleware<C extends Context>(
 ): MiddlewareFn<C> {
   return (ctx, next) => {
     const trace = ctx.trace;
-    if (trace === undefined) return mw(ctx, next);
+    if (trace?.middleware === undefined) return mw(ctx, next);
     let done: (() => void) | undefined = trace.middleware(name);
     const finish = () => {
       done?.();

@@ -2,6 +2,7 @@
  * `BotClient` options, their defaults and the reconnect backoff.
  * @module
  */
+import { isTraceparent } from "../protocol/traceparent.js";
 import { resolveWebSocket, type WebSocketConstructor } from "./socket.js";
 
 /** How the client reconnects after a lost connection. */
@@ -153,9 +154,16 @@ export function resolveOptions(options: BotClientOptions): ResolvedOptions {
   return {
     token,
     traceparent: () => {
-      const value = traceparent?.();
-      // Only a well-formed one goes out (the server drops any other).
-      return typeof value === "string" && TRACEPARENT.test(value) ? value : undefined;
+      if (traceparent === undefined) return undefined;
+      try {
+        const value = traceparent();
+        // Only a well-formed one goes out (the server drops any other).
+        return isTraceparent(value) ? value : undefined;
+      } catch {
+        // The app's tracing failed: the message goes out without a trace, as it would
+        // without the option.
+        return undefined;
+      }
     },
     reconnect: resolveReconnect(options.reconnect),
     requestTimeoutMs: positive("requestTimeoutMs", options.requestTimeoutMs, 30_000),
@@ -168,8 +176,6 @@ export function resolveOptions(options: BotClientOptions): ResolvedOptions {
     resume: resolveResume(options.resume),
   };
 }
-
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 function resolveResume(resume: BotClientOptions["resume"]): ResolvedOptions["resume"] {
   if (resume === undefined) return undefined;

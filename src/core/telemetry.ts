@@ -49,7 +49,7 @@ export interface MessageTelemetry {
    * returned function once, when it passes on (calls `next`) or ends: an implementation
    * records it (a child span) when that took long enough to matter.
    */
-  middleware(name: string): () => void;
+  middleware?(name: string): () => void;
   /** The W3C `traceparent` of this message's span, to carry to other nodes. */
   traceparent(): string | undefined;
   /** A streamed reply to this message opened (time to first delta counts from the arrival). */

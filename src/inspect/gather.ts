@@ -33,13 +33,21 @@ export class Gatherer {
     this.ready =
       broker === undefined
         ? Promise.resolve()
-        : Promise.resolve(broker.subscribe(REQUESTS, this.onRequest));
+        : Promise.resolve().then(() => broker.subscribe(REQUESTS, this.onRequest));
+    // Handled here, so a broker that is down at start does not end the process; `ready`
+    // still rejects for whoever awaits it.
+    this.ready.catch((error: unknown) =>
+      config.warn("inspector: cannot subscribe to other nodes' requests", { error }),
+    );
   }
+
+  /** Requests this node sent and is collecting answers for (it answers them itself). */
+  private readonly asking = new Set<string>();
 
   private async answer(payload: string): Promise<void> {
     const id = requestId(payload);
     const { broker } = this.config;
-    if (id === undefined || broker === undefined) return;
+    if (id === undefined || broker === undefined || this.asking.has(id)) return;
     try {
       await broker.publish(answers(id), JSON.stringify(await this.config.report()));
     } catch (error) {
@@ -59,12 +67,19 @@ export class Gatherer {
       const report = parseReport(payload);
       if (report !== undefined && report.node !== own.node) others.set(report.node, report);
     };
-    await broker.subscribe(answers(id), listener);
+    this.asking.add(id);
     try {
+      await broker.subscribe(answers(id), listener);
       await broker.publish(REQUESTS, JSON.stringify({ id }));
       await new Promise((resolve) => setTimeout(resolve, collectMs));
+    } catch (error) {
+      // The broker is down: this node's report is still worth showing.
+      this.config.warn("inspector: cannot ask the other nodes", { error });
     } finally {
-      await broker.unsubscribe(answers(id), listener);
+      this.asking.delete(id);
+      await Promise.resolve()
+        .then(() => broker.unsubscribe(answers(id), listener))
+        .catch(() => undefined);
     }
     const rest = [...others.values()].sort((a, b) => a.node.localeCompare(b.node));
     return { at, nodes: [own, ...rest] };
@@ -87,11 +102,18 @@ function requestId(payload: string): string | undefined {
   }
 }
 
+const COUNTS = ["at", "connections", "sessions", "outbox", "bufferedBytes", "turns"] as const;
+
+/** Another node's report, if it has the shape the page needs (another version may not). */
 function parseReport(payload: string): NodeReport | undefined {
   try {
     const parsed = JSON.parse(payload) as Partial<NodeReport> | null;
     const ok =
-      typeof parsed?.node === "string" && Array.isArray(parsed.top) && Array.isArray(parsed.errors);
+      typeof parsed?.node === "string" &&
+      Array.isArray(parsed.top) &&
+      Array.isArray(parsed.errors) &&
+      Array.isArray(parsed.rooms) &&
+      COUNTS.every((name) => typeof parsed[name] === "number");
     return ok ? (parsed as NodeReport) : undefined;
   } catch {
     return undefined;

@@ -78,6 +78,11 @@ export async function route(
   }
 }
 
+/** The answer when the inspector itself failed (logged; nothing of the error is shown). */
+export function failure(): Answer {
+  return text(500, "inspector failed");
+}
+
 function redirect(location: string): Answer {
   return { ...text(308, ""), headers: { ...COMMON, location } };
 }
@@ -118,7 +123,7 @@ export function nodeHandler(config: RouteConfig, failed: (error: unknown) => voi
       },
       (error: unknown) => {
         failed(error);
-        const answer = text(500, "inspector failed");
+        const answer = failure();
         response.writeHead(answer.status, answer.headers);
         response.end(answer.body);
       },

@@ -26,7 +26,7 @@ import type { Bot } from "../bot/bot.js";
 import type { Context } from "../core/context.js";
 import type { BotEvents } from "../core/events.js";
 import { Gatherer } from "./gather.js";
-import { nodeHandler, pathOf, route, toResponse } from "./http.js";
+import { failure, nodeHandler, pathOf, route, toResponse } from "./http.js";
 import { RecentErrors } from "./recent.js";
 import type { Inspector, InspectorOptions } from "./types.js";
 
@@ -69,7 +69,7 @@ export function inspector<C extends Context>(bot: Bot<C>, options: InspectorOpti
         request.headers.get("authorization") ?? undefined,
       ).catch((error: unknown) => {
         failed(error);
-        return { status: 500, headers: {}, body: "inspector failed" };
+        return failure();
       });
       return toResponse(answer, request.method);
     },

@@ -44,7 +44,11 @@ export interface RecentError {
   kind: "handler" | "violation";
   /** The thrown error's class name (`TypeError`, …), or the error code the client got. */
   code: string;
-  /** The error's message, cut to 200 characters (never the client's message). */
+  /**
+   * The error's message, cut to 200 characters. Client violations never quote what the
+   * client sent; a handler's error is shown as thrown, so one that quotes the user's input
+   * (`JSON.parse(ctx.text)` does) shows it.
+   */
   message: string;
   /** What was answering (`command:start`, `intent:refund`, …), for handler errors. */
   route: string | undefined;

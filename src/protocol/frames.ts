@@ -13,19 +13,9 @@ export const MAX_TOKEN_LENGTH = 4096;
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
 
-/**
- * A W3C Trace Context `traceparent` (version 00): `00-<trace id>-<parent id>-<flags>`, lower
- * case hex, neither id all zeros. See {@link isTraceparent}.
- */
-const TRACEPARENT = /^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+import { isTraceparent } from "./traceparent.js";
 
-/**
- * Whether `value` is a valid W3C `traceparent` (version 00). An invalid one in a frame is
- * dropped, not refused: as the W3C spec asks, the server then starts a new trace.
- */
-export function isTraceparent(value: unknown): value is string {
-  return typeof value === "string" && value.length === 55 && TRACEPARENT.test(value);
-}
+export { isTraceparent } from "./traceparent.js";
 
 const traceparent = v.fallback(v.optional(v.custom<string>(isTraceparent)), undefined);
 const seq = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(Number.MAX_SAFE_INTEGER));

@@ -233,7 +233,14 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
     const ttl = ttlArg(ttlMs, "lockAndRead");
     if (!canPipeline(this.redis)) {
       const token = await this.lock(key, ttlMs);
-      return token === undefined ? undefined : { token, read: await this.getVersioned(key) };
+      if (token === undefined) return undefined;
+      try {
+        return { token, read: await this.getVersioned(key) };
+      } catch (error) {
+        // The lease is held but the caller gets no token: let go of it now.
+        this.unlock(key, token).catch(() => undefined);
+        throw error;
+      }
     }
     const token = randomId(16);
     const keys = { kv: this.kv(key), lock: this.lockKey(key) };
@@ -242,8 +249,10 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
         this.timed("lockAndRead", command),
       );
     } catch (error) {
-      // As in lock(): the lease may still be taken after the deadline; release it then.
-      if (error instanceof RedisTimeoutError) this.unlock(key, token).catch(() => undefined);
+      // The lease may be held (or taken after a deadline) while the caller gets no token:
+      // the read failed, the value was not JSON, the pipeline timed out. Release it (the
+      // unlock runs after the lock on the same connection, and only with this token).
+      this.unlock(key, token).catch(() => undefined);
       throw error;
     }
   }

@@ -45,8 +45,10 @@ export async function acquireLease(
 ): Promise<Lease> {
   const deadline = Date.now() + timing.waitMs;
   let delay = 2;
-  for (;;) {
-    if (store.lockAndRead !== undefined) {
+  for (let attempt = 0; ; attempt++) {
+    // The read goes with the first attempt only: under contention a retry would fetch the
+    // value just to drop it; after a refusal the lease is taken alone and read afterwards.
+    if (store.lockAndRead !== undefined && attempt === 0) {
       const locked = await store.lockAndRead(key, timing.leaseMs);
       if (locked !== undefined) {
         return hold(store, key, locked.token, timing.leaseMs, { value: locked.read });
@@ -84,8 +86,11 @@ function hold(
         ? undefined
         : async (value, version, ttlMs) => {
             clearInterval(timer);
+            const written = await pair.call(store, key, value, version, ttlMs, token);
+            // Only now: if the call failed before it let go, `release()` still unlocks
+            // (with this token, so a second unlock of a released lease does nothing).
             held = false;
-            return pair.call(store, key, value, version, ttlMs, token);
+            return written;
           },
     async release() {
       clearInterval(timer);

@@ -64,10 +64,12 @@ export function session<S, C extends Context = Context>(
     }
     return locked(ctx, next, store, key, config, mutex, release);
   };
-  return function session(ctx, next) {
+  const middleware: MiddlewareFn<C> = (ctx, next) => {
     const key = config.getKey(ctx);
     return isThenable(key) ? key.then((k) => withKey(ctx, next, k)) : withKey(ctx, next, key);
   };
+  // Its name in telemetry (`botwire.middleware.name`), whatever a bundler renames.
+  return Object.defineProperty(middleware, "name", { value: "session" });
 }
 
 /** The built-in MemoryStore itself (a subclass may override how values are read and written). */

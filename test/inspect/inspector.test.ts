@@ -166,6 +166,42 @@ describe("across nodes", () => {
     expect(fromB.nodes.map((n) => n.node)).toEqual([second?.node, own?.node]);
   });
 
+  it("leaves out an answer without the fields the page needs (another version's)", async () => {
+    const broker = new MemoryBroker();
+    const inspect = setUp(new Bot({ logger: {}, broker }));
+    await inspect.ready;
+    // A node of another version: answers, but its report has no rooms.
+    broker.subscribe("inspect", (payload) => {
+      const { id } = JSON.parse(payload) as { id: string };
+      const partial = { node: "old", at: 1, connections: 1, top: [], errors: [] };
+      broker.publish(`inspect:${id}`, JSON.stringify(partial));
+    });
+    const snapshot = await inspect.snapshot();
+    expect(snapshot.nodes.map((n) => n.node)).not.toContain("old");
+    expect(snapshot.nodes).toHaveLength(1);
+  });
+
+  it("survives a broker that cannot subscribe: a warning, no crash, this node still shown", async () => {
+    const warnings: string[] = [];
+    const failing = {
+      publish: () => undefined,
+      subscribe: () => Promise.reject(new Error("broker down")),
+      unsubscribe: () => undefined,
+    };
+    const bot = new Bot({
+      logger: { warn: (m: string) => void warnings.push(m) },
+      broker: failing,
+    });
+    const inspect = inspector(bot, { token: TOKEN, collectMs: 10 });
+    cleanups.push(() => bot.stop());
+    await expect(inspect.ready).rejects.toThrow("broker down");
+    expect(warnings).toContain("inspector: cannot subscribe to other nodes' requests");
+    const snapshot = await inspect.snapshot();
+    expect(snapshot.nodes).toHaveLength(1);
+    expect(warnings).toContain("inspector: cannot ask the other nodes");
+    await inspect.close();
+  });
+
   it("ignores malformed answers and requests on the broker", async () => {
     const broker = new MemoryBroker();
     const inspect = setUp(new Bot({ logger: {}, broker }));

@@ -42,6 +42,26 @@ describe("BotClient traceparent", () => {
     expect(messages[1]?.parentSpanContext).toBeUndefined();
   });
 
+  it("a traceparent function that throws sends no trace and breaks nothing", async () => {
+    const otel = inMemoryOtel();
+    const bot = new Bot({ telemetry: otel.telemetry });
+    bot.on("message", (ctx) => ctx.reply(`got ${ctx.text}`));
+    const served: Served = await serveBot(bot);
+    cleanup.push(() => served.stop());
+    const client = new BotClient(served.url, {
+      ...fast,
+      traceparent: () => {
+        throw new Error("tracing is broken");
+      },
+    });
+    cleanup.push(() => client.close());
+    await client.connect();
+    expect((await client.request("one")).text).toBe("got one");
+    await client.close();
+    await expect.poll(() => named(otel.spans(), "botwire.message").length).toBe(1);
+    expect(named(otel.spans(), "botwire.message")[0]?.parentSpanContext).toBeUndefined();
+  });
+
   it("refuses a traceparent option that is not a function", () => {
     expect(
       () => new BotClient("ws://127.0.0.1:1", { traceparent: "00-x" as unknown as () => string }),

@@ -72,4 +72,15 @@ describe.skipIf(skip)("session() round trips on one Redis", () => {
     expect(await tripsPerUpdate(true)).toBe(3 + 2);
     expect(await tripsPerUpdate(false)).toBe(3 + 4);
   });
+
+  it("a lockAndRead whose read fails lets go of the lease it took", async () => {
+    const { redis } = countingRedis();
+    const store = new RedisStore(redis, { prefix: `${prefix}corrupt:` });
+    await redis.hset(`${prefix}corrupt:kv:k`, "d", "{not json", "v", "1");
+    await expect(store.lockAndRead("k", 60_000)).rejects.toThrow(SyntaxError);
+    // Released (asynchronously, after the failure): the next holder gets it at once.
+    await expect.poll(() => redis.exists(`${prefix}corrupt:lock:k`)).toBe(0);
+    const next = await store.lock("k", 60_000);
+    expect(typeof next).toBe("string");
+  });
 });
