@@ -32,9 +32,12 @@ function onBroadcast(text) {
 }
 
 /** A client connection with the common shape `{ send(id, text), close(), inflight[] }`. */
-function wsClient(url, botwire) {
+function wsClient(url, botwire, localAddress) {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { perMessageDeflate: false });
+    const socket = new WebSocket(url, {
+      perMessageDeflate: false,
+      ...(localAddress !== undefined && { localAddress }),
+    });
     const conn = { inflight: [], seq: 0, unacked: 0 };
     conn.send = (id, text) => socket.send(JSON.stringify({ type: "message", id, text }));
     conn.close = () => socket.terminate();
@@ -153,10 +156,14 @@ async function connectAll(target, url, n, concurrency) {
   const urls = Array.isArray(url) ? url : [url];
   let opened = 0;
   const open = () => {
-    const at = urls[opened++ % urls.length];
+    const i = opened++;
+    const at = urls[i % urls.length];
+    // Past one source address's ephemeral ports (~28 000 to one server port), each further
+    // 20 000 connections come from the next loopback address: 127.0.0.2, 127.0.0.3, …
+    const from = n > 20_000 ? `127.0.0.${1 + Math.floor(i / 20_000)}` : undefined;
     return target === "socketio"
       ? ioClient(at)
-      : wsClient(at, target === "botwire" || target === "bun");
+      : wsClient(at, target === "botwire" || target === "bun", from);
   };
   const started = performance.now();
   let next = 0;

@@ -25,6 +25,7 @@ import { machine } from "./lib/machine.js";
 import { otelChecks, otelShape } from "./lib/otel-shape.js";
 import { redisShape } from "./lib/redis-shape.js";
 import { checks, markdown, printShape, summarise } from "./lib/report.js";
+import { scaleShape } from "./lib/scale-shape.js";
 import { median } from "./lib/stats.js";
 import { chart } from "./lib/svg.js";
 
@@ -57,7 +58,10 @@ const TARGETS = env("BENCH_TARGETS", ALL_TARGETS.join(","))
   .filter((t) => t !== "bun" || BUN !== undefined);
 const PROFILE = env("BENCH_PROFILE", "");
 const STREAM_ROUNDS = Number(env("BENCH_STREAM_ROUNDS", 3));
-const DEFAULT_SHAPES = ["c100d1", "c100d10", "c1000d1", "idle", "s100", "s500", "redis", "otel"];
+const DEFAULT_SHAPES = [
+  ...["c100d1", "c100d10", "c1000d1", "idle", "s100", "s500"],
+  ...["scale", "redis", "otel"],
+];
 const onlyArg = process.argv.indexOf("--only");
 const ONLY = (
   onlyArg > 0 ? process.argv[onlyArg + 1] : env("BENCH_SHAPES", DEFAULT_SHAPES.join(","))
@@ -174,12 +178,12 @@ async function streamRun({ server, load }, shape, frames) {
   };
 }
 
-async function idleRun(target) {
+async function idleRun(target, conns = IDLE) {
   const { server, load, url } = await pair(target);
   try {
     const g0 = await server.call("gc");
-    const c = await load.call("connect", { target, url, conns: IDLE, concurrency: 500 });
-    if (c.failed > 0) console.warn(`  ${target}: ${c.failed} of ${IDLE} connections failed`);
+    const c = await load.call("connect", { target, url, conns, concurrency: 500 });
+    if (c.failed > 0) console.warn(`  ${target}: ${c.failed} of ${conns} connections failed`);
     await sleep(1000);
     const g1 = await server.call("gc");
     const idle = {
@@ -340,6 +344,16 @@ if (ONLY.includes("redis")) {
   });
 }
 
+// The scale shape: 100 000 idle connections on one process (or what the open-file limit allows).
+let scale;
+if (ONLY.includes("scale")) {
+  console.log("\n== scale: idle connections on one process, raw ws vs botwire ==");
+  scale = await scaleShape({
+    idleRun,
+    targets: ["ws", "botwire"].filter((t) => TARGETS.includes(t)),
+  });
+}
+
 // The otel shape: the bench bot with telemetry off and on (each OpenTelemetry set-up).
 let otel;
 if (ONLY.includes("otel")) {
@@ -367,9 +381,11 @@ const results = {
   shapes,
   ...(redis !== undefined && { redis }),
   ...(otel !== undefined && { otel }),
+  ...(scale !== undefined && { scale }),
   checks: [
     ...(TARGETS.includes("botwire") && TARGETS.includes("ws") ? checks(shapes) : []),
     ...(otel === undefined ? [] : otelChecks(otel)),
+    ...(scale?.check === undefined ? [] : [scale.check]),
   ],
   markdown: markdown(shapes, TARGETS),
   durationS: (Date.now() - began) / 1000,
