@@ -358,7 +358,7 @@ if (ONLY.includes("scale")) {
 let otel;
 if (ONLY.includes("otel")) {
   console.log("\n== otel: 100 conns × depth 1 and 10, telemetry off vs on ==");
-  otel = await otelShape({ start, cpuUs, rounds: ROUNDS, seconds: SECONDS, warmupMs: WARMUP_MS });
+  otel = await otelShape({ throughputRun, rounds: ROUNDS });
 }
 
 const fullRun =

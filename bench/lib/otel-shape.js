@@ -4,7 +4,6 @@
 // metrics + every span). Fresh processes per round, the modes interleaved within a round, so
 // every ratio compares runs made minutes apart at most. Reports msg/s, p99 and server CPU per
 // message, each as a ratio to "off".
-import { setTimeout as sleep } from "node:timers/promises";
 import { median } from "./stats.js";
 
 export const OTEL_MODES = ["off", "noop", "metrics", "sampled", "all"];
@@ -13,45 +12,30 @@ const DEPTHS = [1, 10];
 export const OTEL_LIMIT = 0.85;
 
 /**
- * Runs the shape.
- * @param {{ start: Function, cpuUs: Function, rounds: number, seconds: number, warmupMs: number }} ctx
+ * Runs the shape with the bench's own throughput run of the botwire target, its server told
+ * the set-up through BENCH_OTEL (bench/servers/botwire.js reads it).
+ * @param {{ throughputRun: (target: string, shape: { conns: number, depth: number }) => Promise<{ rate: number, p99: number, cpuUs: number }>, rounds: number }} ctx
  */
-export async function otelShape({ start, cpuUs, rounds, seconds, warmupMs }) {
+export async function otelShape({ throughputRun, rounds }) {
   const rows = {};
   for (let round = 1; round <= rounds; round++) {
     for (const depth of DEPTHS) {
       for (const mode of OTEL_MODES) {
         process.env.BENCH_OTEL = mode;
-        const server = await start("servers/botwire.js", ["--expose-gc"]);
-        const load = await start("load.js");
+        let r;
         try {
-          const url = `ws://127.0.0.1:${server.info.port}`;
-          const c = await load.call("connect", { target: "botwire", url, conns: 100 });
-          if (c.failed > 0) throw new Error(`otel ${mode}: ${c.failed} connections failed`);
-          await load.call("start", { depth });
-          await sleep(warmupMs);
-          const m0 = await server.call("mark");
-          await load.call("measure");
-          await sleep(seconds * 1000);
-          const r = await load.call("stopMeasure");
-          const m1 = await server.call("mark");
-          await load.call("close");
-          const row = {
-            rate: r.rate,
-            p99: r.p99,
-            cpuUs: cpuUs(m0, m1) / (m1.handled - m0.handled),
-          };
-          const key = `d${depth}`;
-          rows[key] ??= {};
-          rows[key][mode] ??= [];
-          rows[key][mode].push(row);
-          console.log(
-            `  otel d${depth} r${round} ${mode.padEnd(8)} ${row.rate.toFixed(0).padStart(7)} msg/s  p99 ${row.p99.toFixed(2)} ms  cpu ${row.cpuUs.toFixed(1)} µs/msg`,
-          );
+          r = await throughputRun("botwire", { conns: 100, depth });
         } finally {
           delete process.env.BENCH_OTEL;
-          await Promise.all([load.stop(), server.stop()]);
         }
+        const row = { rate: r.rate, p99: r.p99, cpuUs: r.cpuUs };
+        const key = `d${depth}`;
+        rows[key] ??= {};
+        rows[key][mode] ??= [];
+        rows[key][mode].push(row);
+        console.log(
+          `  otel d${depth} r${round} ${mode.padEnd(8)} ${row.rate.toFixed(0).padStart(7)} msg/s  p99 ${row.p99.toFixed(2)} ms  cpu ${row.cpuUs.toFixed(1)} µs/msg`,
+        );
       }
     }
   }
