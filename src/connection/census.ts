@@ -140,7 +140,11 @@ function weight(s: SessionCensus): number {
 
 async function roomsOf(sessions: readonly SessionCensus[], ledger: Ledger): Promise<RoomCensus[]> {
   const names = [...new Set(sessions.flatMap((s) => s.rooms))].sort().slice(0, MAX_ROOMS);
-  return Promise.all(
-    names.map(async (room) => ({ room, members: (await ledger.members(room)).length })),
-  );
+  // SCARD-like counts where the ledger has them: listing a big room on every poll would cost
+  // a round trip per member in Redis.
+  const count = async (room: string) =>
+    ledger.memberCount === undefined
+      ? (await ledger.members(room)).length
+      : await ledger.memberCount(room);
+  return Promise.all(names.map(async (room) => ({ room, members: await count(room) })));
 }

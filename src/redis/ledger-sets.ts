@@ -59,6 +59,11 @@ export class LedgerSets {
     return this.live(this.keys.room(room));
   }
 
+  /** How many sessions a room's set holds (one SCARD; expired ones not swept yet count). */
+  memberCount(room: string): Promise<number> {
+    return this.redis.scard(this.keys.room(room));
+  }
+
   /**
    * Adds the room to the session's reverse index (slot of the session), then the session to
    * the room (slot of the room). If the second step fails, the index lists a room the

@@ -265,6 +265,10 @@ export class RedisLedger implements Ledger {
     return this.timed("members", this.sets.members(room));
   }
 
+  memberCount(room: string): Promise<number> {
+    return this.timed("memberCount", this.sets.memberCount(room));
+  }
+
   roomsOf(session: string): Promise<string[]> {
     return this.timed("roomsOf", this.sets.roomsOf(session));
   }

@@ -97,6 +97,12 @@ export interface Ledger {
   leave(session: string, room: string): MaybePromise<void>;
   /** The live sessions in a room. */
   members(room: string): MaybePromise<string[]>;
+  /**
+   * Optional: how many sessions a room holds, without listing them (for `bot.census()`). It
+   * may count sessions that expired and were not swept out yet; without it the census
+   * counts `members(room)`.
+   */
+  memberCount?(room: string): MaybePromise<number>;
   /** The rooms a session is in. */
   roomsOf(session: string): MaybePromise<string[]>;
   /**
