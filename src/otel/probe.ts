@@ -16,6 +16,7 @@ import { errorLabel, RouteLabels, remoteParent } from "./context.js";
 import { Attrs, Instruments, type Probe } from "./metrics.js";
 import { Attr, SpanName } from "./names.js";
 import type { OpenTelemetryOptions } from "./options.js";
+import { isNoopMeter, QUIET_MESSAGE } from "./quiet.js";
 import { ConnectionRecord, MessageRecord } from "./spans.js";
 
 /** The instrumentation scope botwire's tracer and meter are named after. */
@@ -27,6 +28,8 @@ export class OpenTelemetry implements Telemetry, Probe {
   readonly metrics: Instruments;
   readonly routes: RouteLabels;
   private system = "custom";
+  /** No metrics SDK: the instruments are the API's no-ops. */
+  private readonly metricsQuiet: boolean;
   /** The ledger is in this process: its calls take microseconds, not worth a span each. */
   private localLedger = false;
   private readonly stepAttrs = new Map<TelemetryStep, Attributes>();
@@ -35,7 +38,9 @@ export class OpenTelemetry implements Telemetry, Probe {
     const tracerProvider = options.tracerProvider ?? trace.getTracerProvider();
     const meterProvider = options.meterProvider ?? metrics.getMeterProvider();
     this.tracer = tracerProvider.getTracer(SCOPE);
-    this.metrics = new Instruments(meterProvider.getMeter(SCOPE));
+    const meter = meterProvider.getMeter(SCOPE);
+    this.metrics = new Instruments(meter);
+    this.metricsQuiet = isNoopMeter(meter);
     this.routes = new RouteLabels(options.maxRoutes ?? 100);
     this.slowMiddlewareMs = options.slowMiddlewareMs ?? 1;
   }
@@ -76,6 +81,8 @@ export class OpenTelemetry implements Telemetry, Probe {
     arrived: number,
   ): MessageTelemetry {
     const record = connection instanceof ConnectionRecord ? connection : undefined;
+    // Nothing would record it (no SDK at all): one shared object, nothing made per message.
+    if (record?.quiet === true && this.metricsQuiet) return QUIET_MESSAGE;
     return new MessageRecord(this, record, traceparent, arrived);
   }
 

@@ -6,6 +6,7 @@
 import {
   type Attributes,
   context,
+  isSpanContextValid,
   type Link,
   type Context as OtelContext,
   type Span,
@@ -33,6 +34,8 @@ const now: () => number = clock === undefined ? Date.now : () => clock.now();
 export class ConnectionRecord implements ConnectionTelemetry {
   /** The connection's span, once its handshake began. */
   span: Span | undefined;
+  /** No tracer SDK: the connection's span has no valid context (so neither would a message's). */
+  quiet = false;
 
   constructor(
     private readonly probe: Probe,
@@ -48,6 +51,8 @@ export class ConnectionRecord implements ConnectionTelemetry {
       { kind: SpanKind.SERVER, attributes: { [Attr.ConnectionId]: this.id } },
       parent,
     );
+    // A span the SDK's sampler drops still has a valid context; only the API's no-op has not.
+    this.quiet = !isSpanContextValid(this.span.spanContext());
   }
 
   welcomed(resumed: boolean, gap: boolean): void {
