@@ -6,6 +6,7 @@
 import {
   type Attributes,
   context,
+  INVALID_SPAN_CONTEXT,
   isSpanContextValid,
   type Link,
   type Context as OtelContext,
@@ -25,6 +26,9 @@ import { closeLabel, errorLabel, remoteParent, toTraceparent } from "./context.j
 import type { Probe } from "./metrics.js";
 import { Attrs } from "./metrics.js";
 import { Attr, SpanName } from "./names.js";
+
+/** The span of a message on a connection without a tracer SDK: the API's no-op. */
+const QUIET_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** A monotonic clock in ms where the runtime has one (all but the oldest), else the wall clock. */
 const clock = (globalThis as { performance?: { now(): number } }).performance;
@@ -89,6 +93,12 @@ export class MessageRecord implements MessageTelemetry {
   ) {
     probe.metrics.counts.received++;
     const parent = remoteParent(traceparent) ?? context.active();
+    if (connection?.quiet === true) {
+      // No tracer SDK: a span would be the API's no-op, its context of no use to children.
+      this.span = QUIET_SPAN;
+      this.spanContext = parent;
+      return;
+    }
     const linked = connection?.span?.spanContext();
     const links: Link[] | undefined = linked === undefined ? undefined : [{ context: linked }];
     this.span = probe.tracer.startSpan(
@@ -123,7 +133,7 @@ export class MessageRecord implements MessageTelemetry {
 
   run<T>(chain: () => T): T {
     this.started = now();
-    return context.with(this.spanContext, chain);
+    return this.span === QUIET_SPAN ? chain() : context.with(this.spanContext, chain);
   }
 
   answered(route: string | undefined, error: string | undefined): void {

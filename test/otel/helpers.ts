@@ -15,7 +15,7 @@ import {
 import { openTelemetry } from "../../src/otel/index.js";
 
 /** A metric reader that collects only when asked. */
-class ManualReader extends MetricReader {
+export class ManualReader extends MetricReader {
   constructor() {
     super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
   }
