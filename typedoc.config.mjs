@@ -16,7 +16,7 @@ const config = {
     ...["bash", "console", "css", "html", "javascript", "json", "jsonc", "json5", "yaml"],
     ...["tsx", "typescript", "nginx", "mermaid"],
   ],
-  ignoredHighlightLanguages: ["caddyfile"], // not in Shiki: shown as plain text
+  ignoredHighlightLanguages: ["caddyfile", "promql"], // not in Shiki: shown as plain text
   tsconfig: "tsconfig.json",
   excludePrivate: true,
   excludeInternal: true,
