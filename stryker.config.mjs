@@ -5,6 +5,8 @@
  *   npx stryker run --mutate src/storage/memory-ledger.ts
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
+const report = process.env.STRYKER_REPORT ?? "mutation";
+
 export default {
   packageManager: "npm",
   testRunner: "vitest",
@@ -41,8 +43,10 @@ export default {
   timeoutMS: 5_000,
   timeoutFactor: 3,
   reporters: ["clear-text", "progress", "html", "json"],
-  htmlReporter: { fileName: "reports/mutation/mutation.html" },
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  // STRYKER_REPORT=<name> writes reports/mutation/<name>.{json,html} instead of mutation.*, so
+  // runs of several file groups keep their reports for scripts/mutation-report.mjs to merge.
+  htmlReporter: { fileName: `reports/mutation/${report}.html` },
+  jsonReporter: { fileName: `reports/mutation/${report}.json` },
   tempDirName: ".stryker-tmp",
   cleanTempDir: "always",
   ignorePatterns: ["dist", "docs/api", "coverage", "bench/results", "test-results", "reports"],

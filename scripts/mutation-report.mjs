@@ -3,20 +3,32 @@
 // one row per mutated file, then every mutant that survived or had no test, by file and line.
 //
 //   node scripts/mutation-report.mjs [report.json ...] > docs/mutation/report.md
+//   node scripts/mutation-report.mjs reports/mutation/*.json > docs/mutation/report.md
 //   MUTATION_NOTE="what was run, on which commit" node scripts/mutation-report.mjs ...
 //
 // With several reports (e.g. one per `npx stryker run --mutate <file>`), a file's results come
 // from the last report that has it. Default input: reports/mutation/mutation.json.
-import { readFileSync } from "node:fs";
+// A report `<name>.json` may have a `<name>.meta.json` beside it ({ date, commit, mutate,
+// testFiles }: what was run, when, on which commit); its date and commit then show per file.
+import { existsSync, readFileSync } from "node:fs";
 
-const inputs = process.argv.slice(2);
+const inputs = process.argv.slice(2).filter((input) => !input.endsWith(".meta.json"));
 if (inputs.length === 0) inputs.push("reports/mutation/mutation.json");
 
 /** @type {Map<string, { mutants: any[], source: string }>} */
 const files = new Map();
+/** @type {Map<string, { date?: string, commit?: string, mutate?: string, testFiles?: string[] }>} */
+const runOf = new Map();
+const runs = [];
 for (const input of inputs) {
   const report = JSON.parse(readFileSync(input, "utf8"));
-  for (const [name, file] of Object.entries(report.files)) files.set(name, file);
+  const metaFile = input.replace(/\.json$/, ".meta.json");
+  const meta = existsSync(metaFile) ? JSON.parse(readFileSync(metaFile, "utf8")) : undefined;
+  if (meta !== undefined) runs.push({ input, ...meta });
+  for (const [name, file] of Object.entries(report.files)) {
+    files.set(name, file);
+    runOf.set(name, meta ?? {});
+  }
 }
 
 const DETECTED = new Set(["Killed", "Timeout"]);
@@ -31,8 +43,13 @@ for (const name of [...files.keys()].sort()) {
   const undetected = mutants.filter((m) => UNDETECTED.has(m.status)).length;
   const valid = detected + undetected;
   const score = valid === 0 ? 100 : (100 * detected) / valid;
+  const run = runOf.get(name) ?? {};
   rows.push({
     name,
+    run:
+      run.date === undefined
+        ? "–"
+        : `${run.date.slice(0, 16).replace("T", " ")} ${run.commit ?? ""}`.trim(),
     score,
     killed: count("Killed"),
     timeout: count("Timeout"),
@@ -80,16 +97,32 @@ if (process.env.MUTATION_NOTE) {
   out.push(process.env.MUTATION_NOTE);
   out.push("");
 }
-out.push("| File | Score | Killed | Timeout | Survived | No cov. | Ignored | Invalid |");
-out.push("|---|---:|---:|---:|---:|---:|---:|---:|");
+out.push(
+  "| File | Score | Killed | Timeout | Survived | No cov. | Ignored | Invalid | Run (UTC, commit) |",
+);
+out.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
 for (const r of rows) {
   out.push(
-    `| ${r.name} | ${pct(r.score)} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.ignored} | ${r.invalid} |`,
+    `| ${r.name} | ${pct(r.score)} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.ignored} | ${r.invalid} | ${r.run} |`,
   );
 }
 out.push(
-  `| **all** | **${pct(allValid === 0 ? 100 : (100 * allDetected) / allValid)}** | ${totals.killed} | ${totals.timeout} | ${totals.survived} | ${totals.noCoverage} | ${totals.ignored} | ${totals.invalid} |`,
+  `| **all** | **${pct(allValid === 0 ? 100 : (100 * allDetected) / allValid)}** | ${totals.killed} | ${totals.timeout} | ${totals.survived} | ${totals.noCoverage} | ${totals.ignored} | ${totals.invalid} | |`,
 );
+if (runs.length > 0) {
+  out.push("");
+  out.push("## Runs");
+  out.push("");
+  out.push(
+    "Each file was mutated in a run of its own (`npx stryker run --mutate <file> --testFiles …`):",
+  );
+  out.push("");
+  runs.sort((a, b) => String(a.mutate).localeCompare(String(b.mutate)));
+  for (const run of runs) {
+    const tests = (run.testFiles ?? []).map((t) => `\`${t}\``).join(", ");
+    out.push(`- \`${run.mutate}\` (${run.date ?? "?"}, commit ${run.commit ?? "?"}): ${tests}`);
+  }
+}
 out.push("");
 out.push("## Undetected mutants");
 out.push("");

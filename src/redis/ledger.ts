@@ -190,6 +190,7 @@ export class RedisLedger implements Ledger {
         ),
       ),
     );
+    // Stryker disable next-line EqualityOperator: equivalent as `<=` — APPEND answers -1 or a seq of at least 1, never 0
     if (seq < 0) throw new SessionLostError(session);
     this.floors.note(session, seq);
     return { seq, frame: `${prefix}${seq}${suffix}` };

@@ -173,7 +173,8 @@ async function handle<S, C extends Context>(
     stored === undefined
       ? // Stryker disable next-line BooleanLiteral: equivalent — a new record has no dialog; expire() would find none
         new Loaded<S>(fresh(config, JSON.stringify), undefined, undefined, false)
-      : new Loaded<S>(() => stored, JSON.stringify(stored), version, stored.dialog !== undefined);
+      : // Stryker disable next-line ConditionalExpression: equivalent as `true` — expire() on a record without a dialog does nothing
+        new Loaded<S>(() => stored, JSON.stringify(stored), version, stored.dialog !== undefined);
   const ttlMs = ttlOf(ctx, key, config);
   const due = refreshDue(stored, ttlMs);
   await around(ctx, next, session, config);
@@ -267,8 +268,10 @@ function recordTurns(ctx: Context, record: SessionRecord<unknown>, max: number):
   const turns: Turn[] = record.history;
   const add = (from: Turn["from"], text: string) => {
     turns.push({ from, text, at: Date.now() });
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent — splice(0, n ≤ 0) removes nothing
     if (turns.length > max) turns.splice(0, turns.length - max);
   };
+  // Stryker disable next-line ConditionalExpression: equivalent as `true` for the update check — only a message has a text
   if (ctx.update === "message" && ctx.text !== undefined) add("user", ctx.text);
   return ctx.tap((body) => {
     if (body.text !== undefined) add("bot", body.text);
