@@ -45,11 +45,12 @@ export async function acquireLease(
 ): Promise<Lease> {
   const deadline = Date.now() + timing.waitMs;
   let delay = 2;
-  for (let attempt = 0; ; attempt++) {
-    // The read goes with the first attempt only: under contention a retry would fetch the
-    // value just to drop it; after a refusal the lease is taken alone and read afterwards.
-    if (store.lockAndRead !== undefined && attempt === 0) {
-      const locked = await store.lockAndRead(key, timing.leaseMs);
+  // The read goes with the first attempt only: under contention a retry would fetch the
+  // value just to drop it; after a refusal the lease is taken alone and read afterwards.
+  let lockAndRead = store.lockAndRead?.bind(store);
+  for (;;) {
+    if (lockAndRead !== undefined) {
+      const locked = await lockAndRead(key, timing.leaseMs);
       if (locked !== undefined) {
         return hold(store, key, locked.token, timing.leaseMs, { value: locked.read });
       }
@@ -57,6 +58,7 @@ export async function acquireLease(
       const token = await store.lock(key, timing.leaseMs);
       if (token !== undefined) return hold(store, key, token, timing.leaseMs, undefined);
     }
+    lockAndRead = undefined;
     // Stryker disable next-line EqualityOperator: equivalent as `>` — gives up 1 ms later
     if (Date.now() >= deadline) throw new SessionLockTimeoutError(timing.waitMs);
     await sleep(delay / 2 + Math.random() * delay);

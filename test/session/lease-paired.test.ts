@@ -63,6 +63,14 @@ describe("acquireLease with paired calls", () => {
     expect(store.unlock).toHaveBeenCalledWith("k", "t2");
   });
 
+  it("a lease released twice unlocks once", async () => {
+    const store = pairedStore([{ token: "t1", read: undefined }], []);
+    const lease = await acquireLease(store, "k", { leaseMs: 300, waitMs: 1000 });
+    await lease.release();
+    await lease.release();
+    expect(store.unlock).toHaveBeenCalledTimes(1);
+  });
+
   it("a paired write that fails leaves the lease to release(), which unlocks it", async () => {
     const store = pairedStore([{ token: "t1", read: undefined }], []);
     store.compareAndSetUnlock.mockImplementation(() => Promise.reject(new Error("Redis down")));
