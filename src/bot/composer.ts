@@ -53,16 +53,23 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
   /** Returns this composer's middleware (it reflects later registrations too). */
   middleware(): MiddlewareFn<C> {
     return (ctx, next) => {
-      this.handler ??= compose(
-        this.timing === undefined ? this.stack : this.stack.map((fn) => this.timed(fn)),
-      );
+      this.handler ??= this.composeStack();
       return this.handler(ctx, next);
     };
   }
 
-  private timed(fn: MiddlewareFn<C>): MiddlewareFn<C> {
+  /** The stack as one function, each `use()` middleware timed when the bot has telemetry. */
+  private composeStack(): MiddlewareFn<C> {
+    const { timing } = this;
+    return compose(
+      timing === undefined ? this.stack : this.stack.map((fn) => this.timed(fn, timing)),
+    );
+  }
+
+  /** `fn` wrapped by `timing` when it came from `use()` (routes are the message's route). */
+  private timed(fn: MiddlewareFn<C>, timing: NonNullable<Composer<C>["timing"]>): MiddlewareFn<C> {
     const name = this.named.get(fn);
-    return name === undefined || this.timing === undefined ? fn : this.timing(fn, name);
+    return name === undefined ? fn : timing(fn, name);
   }
 
   /**

@@ -81,9 +81,9 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
 
   /** What this node holds now (see `bot.census()`). */
   census(running: boolean, maxSessions: number): Promise<NodeCensus> {
-    const { ledger } = this.config;
-    const source = { node: this.fanout.node(), running, peers: this.peers, ledger };
-    return takeCensus({ ...source, turns: this.turns.perSession() }, maxSessions);
+    const { peers, config, turns } = this;
+    const source = { node: this.fanout.node(), running, peers, ledger: config.ledger };
+    return takeCensus({ ...source, turns: turns.perSession() }, maxSessions);
   }
 
   /** The bot's streaming options. */

@@ -132,7 +132,7 @@ export function nodeHandler(config: RouteConfig, failed: (error: unknown) => voi
 }
 
 /** The path of a request URL (`/a/b?c` → `/a/b`). */
-export function pathOf(url: string): string {
+function pathOf(url: string): string {
   const end = url.search(/[?#]/);
   return end === -1 ? url : url.slice(0, end);
 }

@@ -26,7 +26,7 @@ import type { Bot } from "../bot/bot.js";
 import type { Context } from "../core/context.js";
 import type { BotEvents } from "../core/events.js";
 import { Gatherer } from "./gather.js";
-import { failure, nodeHandler, pathOf, route, toResponse } from "./http.js";
+import { failure, nodeHandler, route, toResponse } from "./http.js";
 import { RecentErrors } from "./recent.js";
 import type { Inspector, InspectorOptions } from "./types.js";
 
@@ -65,7 +65,7 @@ export function inspector<C extends Context>(bot: Bot<C>, options: InspectorOpti
       const answer = await route(
         config,
         request.method,
-        pathOf(new URL(request.url).pathname),
+        new URL(request.url).pathname,
         request.headers.get("authorization") ?? undefined,
       ).catch((error: unknown) => {
         failed(error);

@@ -11,7 +11,7 @@
 import type { LockedRead, Versioned } from "../storage/store.js";
 import { isCluster, type RedisClient } from "./keys.js";
 
-/** The keys and script sources one pair needs. */
+/** The keys one pair touches. */
 export interface PairKeys {
   /** The value's hash (`d`: JSON, `v`: version). */
   kv: string;

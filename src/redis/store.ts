@@ -231,20 +231,12 @@ export class RedisStore implements AtomicStore, SessionStore, LedgerFactory {
    */
   async lockAndRead(key: string, ttlMs: number): Promise<LockedRead | undefined> {
     const ttl = ttlArg(ttlMs, "lockAndRead");
-    if (!canPipeline(this.redis)) {
-      const token = await this.lock(key, ttlMs);
-      if (token === undefined) return undefined;
-      try {
-        return { token, read: await this.getVersioned(key) };
-      } catch (error) {
-        // The lease is held but the caller gets no token: let go of it now.
-        this.unlock(key, token).catch(() => undefined);
-        throw error;
-      }
-    }
-    const token = randomId(16);
-    const keys = { kv: this.kv(key), lock: this.lockKey(key) };
+    const pipelined = canPipeline(this.redis);
+    const token = pipelined ? randomId(16) : await this.lock(key, ttlMs);
+    if (token === undefined) return undefined;
     try {
+      if (!pipelined) return { token, read: await this.getVersioned(key) };
+      const keys = { kv: this.kv(key), lock: this.lockKey(key) };
       return await lockAndReadPipelined(this.redis, keys, token, ttl, (command) =>
         this.timed("lockAndRead", command),
       );
