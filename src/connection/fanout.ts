@@ -49,8 +49,13 @@ interface Payload {
 
 /** Knows the live peers of each session on this node, and reaches the others' through the broker. */
 export class Fanout {
-  /** Live peers per session id on this node. */
-  private readonly live = new Map<string, Set<FanoutPeer>>();
+  /**
+   * Live peers per session id on this node. Copy-on-write arrays, not Sets: most sessions
+   * have one tab, and an array of one costs ~60 bytes where a Set costs ~240 (per idle
+   * connection, see docs/benchmarks.md). A push that runs while a peer attaches or detaches
+   * goes on over the array it started with.
+   */
+  private readonly live = new Map<string, readonly FanoutPeer[]>();
   private readonly subscriptions = new Map<string, BrokerListener>();
   /** Whether `push` is running, and the session, entry pairs pushed meanwhile (flat). */
   private pushing = false;
@@ -164,13 +169,13 @@ export class Fanout {
    * With a broker, resolves once this node is subscribed to the session's channel.
    */
   async attach(session: string, peer: FanoutPeer): Promise<void> {
-    let peers = this.live.get(session);
+    const peers = this.live.get(session);
     if (peers === undefined) {
-      peers = new Set<FanoutPeer>();
-      this.live.set(session, peers);
+      this.live.set(session, [peer]);
       this.config.ledger.pin?.(session);
+    } else if (!peers.includes(peer)) {
+      this.live.set(session, [...peers, peer]);
     }
-    peers.add(peer);
     const broker = this.broker;
     if (broker === undefined || this.subscriptions.has(session)) return;
     const listener: BrokerListener = (payload) => this.fromBroker(session, payload);
@@ -181,9 +186,14 @@ export class Fanout {
   /** Removes a peer from a session's live set. */
   detach(session: string, peer: FanoutPeer): void {
     const peers = this.live.get(session);
-    if (peers === undefined) return;
-    peers.delete(peer);
-    if (peers.size > 0) return;
+    if (peers === undefined || !peers.includes(peer)) return;
+    if (peers.length > 1) {
+      this.live.set(
+        session,
+        peers.filter((p) => p !== peer),
+      );
+      return;
+    }
     this.live.delete(session);
     this.config.ledger.unpin?.(session);
     const listener = this.subscriptions.get(session);

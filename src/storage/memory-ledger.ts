@@ -25,16 +25,16 @@ interface SessionRecord {
   idBytes: number;
   /** The client message ids seen lately (made on the first id: idle sessions have none). */
   ids: IdWindow | undefined;
-  rooms: Set<string>;
+  /** The rooms it joined (made on the first join: most sessions join none). */
+  rooms: Set<string> | undefined;
 }
 
-function toEntry(entry: Entry): OutboxEntry {
-  return { seq: entry.seq, frame: entry.frame };
-}
+const toEntry = (entry: Entry): OutboxEntry => ({ seq: entry.seq, frame: entry.frame });
 
 // Shared answers: `claim` runs once per message, and these carry no data.
 const NEW: Claim = Object.freeze({ state: "new" });
 const PENDING: Claim = Object.freeze({ state: "pending" });
+const NONE: ReadonlySet<string> = new Set();
 
 /** Keeps sessions in an LRU with a TTL, so memory stays bounded. */
 export class MemoryLedger implements Ledger {
@@ -79,7 +79,7 @@ export class MemoryLedger implements Ledger {
         if (this.pinned.has(id)) return;
         this.totalBytes -= record.bytes + record.idBytes;
         this.unindex(record.owner, id);
-        for (const room of record.rooms) this.leave(id, room);
+        for (const room of record.rooms ?? NONE) this.leave(id, room);
       },
     });
   }
@@ -107,9 +107,9 @@ export class MemoryLedger implements Ledger {
       outbox: [],
       bytes: 0,
       idBytes: 0,
-      // Made on the first message id: an idle session should not carry an empty hash table.
+      // Made on first use: an idle session should not carry an empty hash table.
       ids: undefined,
-      rooms: new Set(),
+      rooms: undefined,
     });
     if (request.owner !== undefined) {
       const set = this.owners.get(request.owner) ?? new Set<string>();
@@ -177,9 +177,7 @@ export class MemoryLedger implements Ledger {
   }
 
   sessionsOf(owner: string): string[] {
-    const set = this.owners.get(owner);
-    if (set === undefined) return [];
-    return [...set].filter((id) => this.has(id));
+    return [...(this.owners.get(owner) ?? [])].filter((id) => this.has(id));
   }
 
   has(session: string): boolean {
@@ -187,14 +185,16 @@ export class MemoryLedger implements Ledger {
   }
 
   join(session: string, room: string): void {
-    this.record(session).rooms.add(room);
+    const record = this.record(session);
+    record.rooms ??= new Set();
+    record.rooms.add(room);
     const members = this.rooms.get(room) ?? new Set<string>();
     this.rooms.set(room, members);
     members.add(session);
   }
 
   leave(session: string, room: string): void {
-    (this.sessions.peek(session) ?? this.pinned.get(session))?.rooms.delete(room);
+    (this.sessions.peek(session) ?? this.pinned.get(session))?.rooms?.delete(room);
     const members = this.rooms.get(room);
     members?.delete(session);
     if (members?.size === 0) this.rooms.delete(room);
@@ -223,7 +223,7 @@ export class MemoryLedger implements Ledger {
     this.totalBytes -= record.bytes + record.idBytes;
     if (session === this.lastId) this.forgetLast();
     this.unindex(record.owner, session);
-    for (const room of record.rooms) this.leave(session, room);
+    for (const room of record.rooms ?? NONE) this.leave(session, room);
   }
 
   /** The session's record, from the LRU or, for a connected session it evicted, from `pinned`. */
