@@ -115,7 +115,7 @@ export class MessageRecord implements MessageTelemetry {
   }
 
   step(step: TelemetryStep): TelemetrySpan {
-    if (this.probe.timed(step)) return new StepRecord(this.probe, step, this);
+    if (this.probe.timed(step)) return new StepRecord(this.probe, step, this, this.recording);
     // An in-memory ledger's call (see `Probe.timed`): only whether it failed matters.
     this.untimed ??= { end: (failed) => failed === true && this.stepFailed() };
     return this.untimed;
@@ -124,6 +124,15 @@ export class MessageRecord implements MessageTelemetry {
   /** @internal A step failed (a ledger call threw). */
   stepFailed(): void {
     this.failedStep = true;
+  }
+
+  /**
+   * @internal Whether the message's span records. Its children are made only then: under a
+   * parent-based sampler (the SDK's default) a dropped parent's children are dropped too,
+   * and making each one still costs its ids and a sampler call. Their metrics are kept.
+   */
+  get recording(): boolean {
+    return this.span.isRecording();
   }
 
   /** @internal The context child spans start in. */
@@ -170,7 +179,7 @@ export class MessageRecord implements MessageTelemetry {
     const start = now();
     return () => {
       const took = now() - start;
-      if (took < this.probe.slowMiddlewareMs) return;
+      if (took < this.probe.slowMiddlewareMs || !this.recording) return;
       const span = this.probe.tracer.startSpan(
         SpanName.Middleware,
         { kind: SpanKind.INTERNAL, startTime: began, attributes: { [Attr.MiddlewareName]: name } },
@@ -185,25 +194,33 @@ export class MessageRecord implements MessageTelemetry {
   }
 
   stream(): StreamTelemetry {
-    return new StreamRecord(this.probe, this.arrived, this.spanContext);
+    return new StreamRecord(
+      this.probe,
+      this.arrived,
+      this.recording ? this.spanContext : undefined,
+    );
   }
 }
 
 /** A timed step of a message: a child span and a storage duration. */
 class StepRecord implements TelemetrySpan {
-  private readonly span: Span;
+  /** The child span, when the message's span records (see `MessageRecord.recording`). */
+  private readonly span: Span | undefined;
   private readonly start = now();
 
   constructor(
     private readonly probe: Probe,
     private readonly step: TelemetryStep,
     private readonly message: MessageRecord,
+    recording: boolean,
   ) {
-    this.span = probe.tracer.startSpan(
-      `botwire.${step}`,
-      { kind: SpanKind.INTERNAL, attributes: probe.stepAttributes(step) },
-      message.otelContext,
-    );
+    this.span = recording
+      ? probe.tracer.startSpan(
+          `botwire.${step}`,
+          { kind: SpanKind.INTERNAL, attributes: probe.stepAttributes(step) },
+          message.otelContext,
+        )
+      : undefined;
   }
 
   end(failed?: boolean): void {
@@ -211,30 +228,34 @@ class StepRecord implements TelemetrySpan {
     this.probe.metrics.storageDuration.record((now() - this.start) / 1000, attributes);
     if (failed === true) {
       this.message.stepFailed();
-      this.span.setStatus({ code: SpanStatusCode.ERROR });
+      this.span?.setStatus({ code: SpanStatusCode.ERROR });
     }
-    this.span.end();
+    this.span?.end();
   }
 }
 
 /** A streamed reply: time to first delta, deltas per second, how it ended. */
 class StreamRecord implements StreamTelemetry {
-  private readonly span: Span;
+  /** The stream's span, when the message's span records (`parent` is then its context). */
+  private readonly span: Span | undefined;
   private readonly opened = Date.now();
   private count = 0;
 
   constructor(
     private readonly probe: Probe,
     private readonly arrived: number,
-    parent: OtelContext,
+    parent: OtelContext | undefined,
   ) {
-    this.span = probe.tracer.startSpan(SpanName.Stream, { kind: SpanKind.INTERNAL }, parent);
+    this.span =
+      parent === undefined
+        ? undefined
+        : probe.tracer.startSpan(SpanName.Stream, { kind: SpanKind.INTERNAL }, parent);
   }
 
   delta(): void {
     if (this.count++ === 0) {
       this.probe.metrics.firstDelta.record(Math.max(0, Date.now() - this.arrived) / 1000);
-      this.span.addEvent("first delta");
+      this.span?.addEvent("first delta");
     }
     this.probe.metrics.counts.deltas++;
   }
@@ -244,7 +265,7 @@ class StreamRecord implements StreamTelemetry {
     metrics.streams.add(1, { [Attr.StreamEnd]: how });
     const seconds = (Date.now() - this.opened) / 1000;
     if (this.count > 0 && seconds > 0) metrics.deltaRate.record(this.count / seconds);
-    this.span.setAttributes({ [Attr.StreamEnd]: how, [Attr.Deltas]: this.count });
-    this.span.end();
+    this.span?.setAttributes({ [Attr.StreamEnd]: how, [Attr.Deltas]: this.count });
+    this.span?.end();
   }
 }

@@ -10,6 +10,7 @@ import {
   BasicTracerProvider,
   InMemorySpanExporter,
   type ReadableSpan,
+  type Sampler,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
 import { openTelemetry } from "../../src/otel/index.js";
@@ -28,14 +29,18 @@ export class ManualReader extends MetricReader {
 }
 
 /** An OpenTelemetry SDK in memory: spans in `spans()`, metrics from `metrics()`. */
-export function inMemoryOtel(options: { maxRoutes?: number; slowMiddlewareMs?: number } = {}) {
+export function inMemoryOtel(
+  options: { maxRoutes?: number; slowMiddlewareMs?: number; sampler?: Sampler } = {},
+) {
+  const { sampler, ...rest } = options;
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({
     spanProcessors: [new SimpleSpanProcessor(exporter)],
+    ...(sampler !== undefined && { sampler }),
   });
   const reader = new ManualReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
-  const telemetry = openTelemetry({ tracerProvider, meterProvider, ...options });
+  const telemetry = openTelemetry({ tracerProvider, meterProvider, ...rest });
   return {
     telemetry,
     tracerProvider,
