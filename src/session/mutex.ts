@@ -3,14 +3,23 @@
  * @module
  */
 
+/**
+ * A key no caller can pass, kept in the map for good. V8 shrinks a `Map` that a `delete`
+ * leaves empty, through a runtime call that allocates a new table: on the message hot path
+ * (one session's key taken and given back per message, the map empty in between) that was
+ * 0.6 µs of a message's ~6 µs (docs/benchmarks.md, round four). A map that never empties
+ * never shrinks.
+ */
+const KEEP = Symbol("keep");
+
 /** @internal Serialises work per key within this process. */
 export class KeyedMutex {
   /**
-   * Held keys, each with the callers waiting for it in arrival order (`null`: none yet).
-   * Taking a free key costs one map entry — no promise — since on the message hot path the
-   * key is almost always free.
+   * Held keys, each with the callers waiting for it in arrival order (`null`: none yet), and
+   * `KEEP`. Taking a free key costs one map entry — no promise — since on the message hot
+   * path the key is almost always free.
    */
-  private readonly held = new Map<string, Array<() => void> | null>();
+  private readonly held = new Map<string | typeof KEEP, Array<() => void> | null>([[KEEP, null]]);
 
   /** Waits for every earlier holder of `key`, then resolves with a release function. */
   acquire(key: string): Promise<() => void> {
@@ -39,7 +48,7 @@ export class KeyedMutex {
 
   /** How many keys have a holder (for tests and diagnostics). */
   get size(): number {
-    return this.held.size;
+    return this.held.size - 1;
   }
 
   /** A release function for the holder of `key`; calling it again does nothing. */
