@@ -1,7 +1,8 @@
 // In-process micro-benchmark of botwire's per-message cost without sockets: a fake
 // transport feeds frames straight into the bot and counts the frames it sends back.
 // It isolates the protocol + middleware hot path from ws framing and syscalls.
-// Usage: npm run build && node bench/micro.js [messages=200000]   (add --cpu-prof to profile)
+// Usage: npm run build && node bench/micro.js [messages=200000]   (add --cpu-prof to profile;
+// STORE=redis puts the state in Redis: use ~20000 messages, each costs Redis round trips)
 import { performance } from "node:perf_hooks";
 
 const botwire = await import(process.env.BOTWIRE_DIST ?? "botwire");
@@ -14,7 +15,22 @@ const otel =
 const TOTAL = Number(process.argv[2] ?? 200_000);
 const CONNS = 100;
 const DEPTH = Number(process.env.DEPTH ?? 10);
+// STORE=redis: sessions, ledger and broker on the Redis at 127.0.0.1:6379 (keys under a prefix
+// of this process's own), as in the redis shape of bench/run.js; default: in memory.
+const onRedis = process.env.STORE === "redis";
+const stateOptions = onRedis ? await redisState() : {};
+async function redisState() {
+  const { RedisStore, RedisBroker } = await import("botwire/redis");
+  const { Redis } = await import("ioredis");
+  const redis = new Redis({ host: "127.0.0.1", port: 6379 });
+  const prefix = `micro:${process.pid}:`;
+  return {
+    store: new RedisStore(redis, { prefix }),
+    broker: new RedisBroker(redis, redis.duplicate(), { prefix }),
+  };
+}
 const bot = new botwire.Bot({
+  ...stateOptions,
   ...(otel.telemetry && { telemetry: otel.telemetry }),
   ...(process.env.TYPING && { streaming: { typingDelayMs: Number(process.env.TYPING) } }),
   limits: {
@@ -91,6 +107,6 @@ while (replies - n0 < TOTAL) await batch();
 const cpu = process.cpuUsage(cpu0);
 const n = replies - n0;
 console.log(
-  `botwire in-process: ${((cpu.user + cpu.system) / n).toFixed(2)} µs CPU/msg, ${((n / (performance.now() - t0)) * 1000).toFixed(0)} msg/s (session ${hasSession ? "on" : "off"}, telemetry ${otel.mode})`,
+  `botwire in-process: ${((cpu.user + cpu.system) / n).toFixed(2)} µs CPU/msg, ${((n / (performance.now() - t0)) * 1000).toFixed(0)} msg/s (session ${hasSession ? "on" : "off"}, telemetry ${otel.mode}, state ${onRedis ? "in Redis" : "in memory"})`,
 );
 process.exit(0);

@@ -64,6 +64,11 @@ async function counters(mode) {
  */
 const SETUPS = [
   { key: "single", redis: "single", nodes: 1, target: "botwire" },
+  // Telemetry on a bot whose state is in Redis (issue #17's bar, on the production shape):
+  // the OpenTelemetry set-ups of bench/lib/otel-sdk.js, compared with "single".
+  { key: "single+metrics", redis: "single", nodes: 1, target: "botwire", otel: "metrics" },
+  { key: "single+sampled", redis: "single", nodes: 1, target: "botwire", otel: "sampled" },
+  { key: "single+all", redis: "single", nodes: 1, target: "botwire", otel: "all" },
   { key: "cluster", redis: "cluster", nodes: 1, target: "botwire" },
   { key: "two-nodes", redis: "single", nodes: 2, target: "botwire" },
   { key: "socketio-2", redis: "single", nodes: 2, target: "socketio" },
@@ -98,6 +103,8 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
       // The nodes of one app share their Redis keys (and Socket.IO's adapter channel).
       process.env.BENCH_REDIS_PREFIX = `bench:${process.pid}:${round}:${mode}:`;
       process.env.BENCH_IO_KEY = `${process.pid}:${round}`;
+      if (setup.otel === undefined) delete process.env.BENCH_OTEL;
+      else process.env.BENCH_OTEL = setup.otel;
       const script =
         setup.target === "socketio" ? "servers/socketio-redis.js" : "servers/botwire-redis.js";
       const servers = [];
@@ -133,6 +140,7 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
           `  redis r${round} ${mode.padEnd(10)} ${row.rate.toFixed(0)} msg/s  p99 ${row.p99.toFixed(2)} ms  cpu ${row.cpuUs.toFixed(1)} µs/msg  ${row.roundTrips.toFixed(2)} round trips/msg  ${row.commands.toFixed(2)} Redis commands/msg  ${row.bytes.toFixed(0)} B/msg`,
         );
       } finally {
+        delete process.env.BENCH_OTEL;
         await Promise.all([load.stop(), ...servers.map((s) => s.stop())]);
       }
     }
@@ -146,10 +154,19 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
       ]),
     );
   }
+  // Telemetry rows: ratios to the same node without it.
+  for (const setup of setups.filter((x) => x.otel !== undefined)) {
+    const on = summary[setup.key];
+    const off = summary.single;
+    if (on === undefined || off === undefined) continue;
+    on.rateRatio = on.rate / off.rate;
+    on.cpuRatio = on.cpuUs / off.cpuUs;
+  }
   console.log("\nredis shape (100 conns × depth 1, medians; CPU summed over the nodes):");
   for (const [mode, s] of Object.entries(summary)) {
+    const vsOff = s.rateRatio === undefined ? "" : `  (${s.rateRatio.toFixed(2)}× off)`;
     console.log(
-      `  ${mode.padEnd(8)} ${s.rate.toFixed(0)} msg/s  p99 ${s.p99.toFixed(2)} ms  cpu ${s.cpuUs.toFixed(1)} µs/msg  ${s.roundTrips.toFixed(2)} round trips/msg  ${s.commands.toFixed(2)} commands/msg  ${s.bytes.toFixed(0)} B/msg`,
+      `  ${mode.padEnd(8)} ${s.rate.toFixed(0)} msg/s${vsOff}  p99 ${s.p99.toFixed(2)} ms  cpu ${s.cpuUs.toFixed(1)} µs/msg  ${s.roundTrips.toFixed(2)} round trips/msg  ${s.commands.toFixed(2)} commands/msg  ${s.bytes.toFixed(0)} B/msg`,
     );
   }
   return summary;

@@ -40,9 +40,18 @@ for (const client of new Set([redis, sub])) {
   };
 }
 
+// BENCH_OTEL: telemetry off (default) or one OpenTelemetry set-up of bench/lib/otel-sdk.js.
+const otel =
+  process.env.BENCH_OTEL === undefined || process.env.BENCH_OTEL === "off"
+    ? undefined
+    : (await import("../lib/otel-sdk.js")).otelSetup(
+        process.env.BENCH_OTEL,
+        await import("botwire/otel"),
+      ).telemetry;
 const { bot, counter, stack, broadcast } = benchBot({
   store: new RedisStore(redis, { prefix }),
   broker: new RedisBroker(redis, sub, { prefix }),
+  ...(otel !== undefined && { telemetry: otel }),
 });
 const handle = serve(bot, { host: "127.0.0.1", port: 0, ...BENCH_POLICY });
 await handle.ready;
