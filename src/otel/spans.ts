@@ -84,6 +84,14 @@ export class MessageRecord implements MessageTelemetry {
   private outcome: string | undefined;
   private failedStep = false;
   private untimed: TelemetrySpan | undefined;
+  /**
+   * @internal Whether the message's span records, read once when it starts (the SDK's
+   * `isRecording()` turns false when the span ends, and a late step or middleware of an
+   * abandoned turn still belongs in a sampled trace). Its children are made only then: under
+   * a parent-based sampler (the SDK's default) a dropped parent's children are dropped too,
+   * and making each one still costs its ids and a sampler call. Their metrics are kept.
+   */
+  readonly recording: boolean;
 
   constructor(
     private readonly probe: Probe,
@@ -97,6 +105,7 @@ export class MessageRecord implements MessageTelemetry {
       // No tracer SDK: a span would be the API's no-op, its context of no use to children.
       this.span = QUIET_SPAN;
       this.spanContext = parent;
+      this.recording = false;
       return;
     }
     const linked = connection?.span?.spanContext();
@@ -112,6 +121,7 @@ export class MessageRecord implements MessageTelemetry {
       parent,
     );
     this.spanContext = trace.setSpan(parent, this.span);
+    this.recording = this.span.isRecording();
   }
 
   step(step: TelemetryStep): TelemetrySpan {
@@ -124,15 +134,6 @@ export class MessageRecord implements MessageTelemetry {
   /** @internal A step failed (a ledger call threw). */
   stepFailed(): void {
     this.failedStep = true;
-  }
-
-  /**
-   * @internal Whether the message's span records. Its children are made only then: under a
-   * parent-based sampler (the SDK's default) a dropped parent's children are dropped too,
-   * and making each one still costs its ids and a sampler call. Their metrics are kept.
-   */
-  get recording(): boolean {
-    return this.span.isRecording();
   }
 
   /** @internal The context child spans start in. */
