@@ -7,8 +7,8 @@
  * A key no caller can pass, kept in the map for good. V8 shrinks a `Map` that a `delete`
  * leaves empty, through a runtime call that allocates a new table: on the message hot path
  * (one session's key taken and given back per message, the map empty in between) that was
- * 0.6 µs of a message's ~6 µs (docs/benchmarks.md, round four). A map that never empties
- * never shrinks.
+ * 0.6 µs of a message's ~7.5 µs in process (docs/benchmarks.md, round four). A map that
+ * never empties never shrinks.
  */
 const KEEP = Symbol("keep");
 
