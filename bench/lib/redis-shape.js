@@ -96,6 +96,8 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
     else console.warn(`  redis shape: no ${setup.redis} Redis answers; ${setup.key} left out`);
   }
   const rows = {};
+  // The telemetry rows set BENCH_OTEL for their servers; whatever the caller set comes back after.
+  const callerOtel = process.env.BENCH_OTEL;
   for (let round = 1; round <= rounds; round++) {
     for (const setup of setups) {
       const mode = setup.key;
@@ -103,8 +105,7 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
       // The nodes of one app share their Redis keys (and Socket.IO's adapter channel).
       process.env.BENCH_REDIS_PREFIX = `bench:${process.pid}:${round}:${mode}:`;
       process.env.BENCH_IO_KEY = `${process.pid}:${round}`;
-      if (setup.otel === undefined) delete process.env.BENCH_OTEL;
-      else process.env.BENCH_OTEL = setup.otel;
+      process.env.BENCH_OTEL = setup.otel ?? "off";
       const script =
         setup.target === "socketio" ? "servers/socketio-redis.js" : "servers/botwire-redis.js";
       const servers = [];
@@ -137,10 +138,11 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
         rows[mode] ??= [];
         rows[mode].push(row);
         console.log(
-          `  redis r${round} ${mode.padEnd(10)} ${row.rate.toFixed(0)} msg/s  p99 ${row.p99.toFixed(2)} ms  cpu ${row.cpuUs.toFixed(1)} µs/msg  ${row.roundTrips.toFixed(2)} round trips/msg  ${row.commands.toFixed(2)} Redis commands/msg  ${row.bytes.toFixed(0)} B/msg`,
+          `  redis r${round} ${mode.padEnd(14)} ${row.rate.toFixed(0)} msg/s  p99 ${row.p99.toFixed(2)} ms  cpu ${row.cpuUs.toFixed(1)} µs/msg  ${row.roundTrips.toFixed(2)} round trips/msg  ${row.commands.toFixed(2)} Redis commands/msg  ${row.bytes.toFixed(0)} B/msg`,
         );
       } finally {
-        delete process.env.BENCH_OTEL;
+        if (callerOtel === undefined) delete process.env.BENCH_OTEL;
+        else process.env.BENCH_OTEL = callerOtel;
         await Promise.all([load.stop(), ...servers.map((s) => s.stop())]);
       }
     }
@@ -164,9 +166,9 @@ export async function redisShape({ start, cpuUs, rounds, seconds, warmupMs }) {
   }
   console.log("\nredis shape (100 conns × depth 1, medians; CPU summed over the nodes):");
   for (const [mode, s] of Object.entries(summary)) {
-    const vsOff = s.rateRatio === undefined ? "" : `  (${s.rateRatio.toFixed(2)}× off)`;
+    const vsOff = (r) => (r === undefined ? "" : ` (${r.toFixed(2)}× off)`);
     console.log(
-      `  ${mode.padEnd(8)} ${s.rate.toFixed(0)} msg/s${vsOff}  p99 ${s.p99.toFixed(2)} ms  cpu ${s.cpuUs.toFixed(1)} µs/msg  ${s.roundTrips.toFixed(2)} round trips/msg  ${s.commands.toFixed(2)} commands/msg  ${s.bytes.toFixed(0)} B/msg`,
+      `  ${mode.padEnd(14)} ${s.rate.toFixed(0)} msg/s${vsOff(s.rateRatio)}  p99 ${s.p99.toFixed(2)} ms  cpu ${s.cpuUs.toFixed(1)} µs/msg${vsOff(s.cpuRatio)}  ${s.roundTrips.toFixed(2)} round trips/msg  ${s.commands.toFixed(2)} commands/msg  ${s.bytes.toFixed(0)} B/msg`,
     );
   }
   return summary;
