@@ -5,6 +5,7 @@
 import { RedisBroker, RedisStore } from "botwire/redis";
 import { serve } from "botwire/ws";
 import { Cluster, Redis } from "ioredis";
+import { benchTelemetry } from "../lib/bench-otel.js";
 import { CLUSTER } from "../lib/redis-shape.js";
 import { BENCH_POLICY, benchBot } from "./bot.js";
 import { harness } from "./harness.js";
@@ -41,13 +42,7 @@ for (const client of new Set([redis, sub])) {
 }
 
 // BENCH_OTEL: telemetry off (default) or one OpenTelemetry set-up of bench/lib/otel-sdk.js.
-const otel =
-  process.env.BENCH_OTEL === undefined || process.env.BENCH_OTEL === "off"
-    ? undefined
-    : (await import("../lib/otel-sdk.js")).otelSetup(
-        process.env.BENCH_OTEL,
-        await import("botwire/otel"),
-      ).telemetry;
+const otel = await benchTelemetry();
 const { bot, counter, stack, broadcast } = benchBot({
   store: new RedisStore(redis, { prefix }),
   broker: new RedisBroker(redis, sub, { prefix }),

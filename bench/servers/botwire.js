@@ -1,16 +1,11 @@
 // botwire on botwire/ws (Node): the bench bot of bot.js (with telemetry when BENCH_OTEL is set).
 import { serve } from "botwire/ws";
+import { benchTelemetry } from "../lib/bench-otel.js";
 import { BENCH_POLICY, benchBot } from "./bot.js";
 import { harness } from "./harness.js";
 
 // BENCH_OTEL (the otel shape): telemetry off (default) or one OpenTelemetry set-up.
-const otel =
-  process.env.BENCH_OTEL === undefined || process.env.BENCH_OTEL === "off"
-    ? undefined
-    : (await import("../lib/otel-sdk.js")).otelSetup(
-        process.env.BENCH_OTEL,
-        await import("botwire/otel"),
-      ).telemetry;
+const otel = await benchTelemetry();
 const { bot, counter, stack, broadcast } = benchBot(otel === undefined ? {} : { telemetry: otel });
 const handle = serve(bot, { host: "127.0.0.1", port: 0, ...BENCH_POLICY });
 await handle.ready;

@@ -8,8 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Bot, type Context, MemoryStore, type SessionFlavor, session } from "../../src/index.js";
 import { MemoryLedger } from "../../src/storage/index.js";
 import { createTestClient } from "../../src/testing/index.js";
-import { MemoryTransport } from "../../src/transports/memory/transport.js";
-import { inMemoryOtel, metric, named, points } from "./helpers.js";
+import { inMemoryOtel, metric, named, points, rawClient } from "./helpers.js";
 
 // A message whose span the sampler drops makes no child spans (session calls, slow
 // middleware, a streamed reply): under the SDK's default parent-based sampler they would be
@@ -109,18 +108,12 @@ describe("a message span the sampler dropped", () => {
       ledgerBytes: 1e7,
     });
     const { bot, otel } = makeBot(new DropMessages(), ledger);
-    const transport = new MemoryTransport();
-    await bot.start(transport);
-    const frames: Array<Record<string, unknown>> = [];
-    const conn = transport.connect({
-      receive: (f) => frames.push(JSON.parse(f) as Record<string, unknown>),
-      closed: () => {},
-    });
-    conn.send(JSON.stringify({ type: "hello" }));
-    conn.send(JSON.stringify({ type: "message", id: "m1", text: "/count" }));
+    const { frames, send } = await rawClient(bot);
+    send({ type: "hello" });
+    send({ type: "message", id: "m1", text: "/count" });
     await expect.poll(() => frames.filter((f) => f.type === "message").length).toBe(1);
     ledger.failClaims = 1;
-    conn.send(JSON.stringify({ type: "message", id: "m2", text: "/count" }));
+    send({ type: "message", id: "m2", text: "/count" });
     await expect.poll(() => frames.filter((f) => f.type === "error").length).toBe(1);
     expect(otel.spans().filter((s) => s.name !== "botwire.connection")).toEqual([]);
     const all = await otel.metrics();

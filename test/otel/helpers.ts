@@ -13,7 +13,9 @@ import {
   type Sampler,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
+import type { Bot } from "../../src/index.js";
 import { openTelemetry } from "../../src/otel/index.js";
+import { MemoryTransport } from "../../src/transports/memory/transport.js";
 
 /** A metric reader that collects only when asked. */
 export class ManualReader extends MetricReader {
@@ -93,4 +95,18 @@ export function makeTraceparent(): { traceparent: string; traceId: string; spanI
   const traceId = `1${hex(31)}`;
   const spanId = `2${hex(15)}`;
   return { traceparent: `00-${traceId}-${spanId}-01`, traceId, spanId };
+}
+
+/** A client on a fresh memory transport that sends frames exactly as given. */
+// biome-ignore lint/suspicious/noExplicitAny: any bot, whatever its context type
+export async function rawClient(bot: Bot<any>) {
+  const transport = new MemoryTransport();
+  await bot.start(transport);
+  const frames: Array<Record<string, unknown>> = [];
+  const conn = transport.connect({
+    receive: (f) => frames.push(JSON.parse(f) as Record<string, unknown>),
+    closed: () => {},
+  });
+  const send = (frame: object) => conn.send(JSON.stringify(frame));
+  return { conn, frames, send };
 }

@@ -2,9 +2,8 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bot, type Context, MemoryStore, type SessionFlavor, session } from "../../src/index.js";
 import { createTestClient } from "../../src/testing/index.js";
-import { MemoryTransport } from "../../src/transports/memory/transport.js";
 import { until } from "../helpers/until.js";
-import { childrenOf, inMemoryOtel, makeTraceparent, named } from "./helpers.js";
+import { childrenOf, inMemoryOtel, makeTraceparent, named, rawClient } from "./helpers.js";
 
 type C = Context & SessionFlavor<{ n: number }>;
 const bots: Bot<C>[] = [];
@@ -28,19 +27,6 @@ function makeBot(otel: ReturnType<typeof inMemoryOtel>) {
   });
   bot.on("message", (ctx) => ctx.reply("?"));
   return bot;
-}
-
-/** A client on a fresh memory transport that sends frames exactly as given. */
-async function rawClient(bot: Bot<C>) {
-  const transport = new MemoryTransport();
-  await bot.start(transport);
-  const frames: Array<Record<string, unknown>> = [];
-  const conn = transport.connect({
-    receive: (f) => frames.push(JSON.parse(f) as Record<string, unknown>),
-    closed: () => {},
-  });
-  const send = (frame: object) => conn.send(JSON.stringify(frame));
-  return { conn, frames, send };
 }
 
 describe("spans", () => {
