@@ -30,7 +30,10 @@ export class ManualReader extends MetricReader {
   }
 }
 
-/** An OpenTelemetry SDK in memory: spans in `spans()`, metrics from `metrics()`. */
+/**
+ * An OpenTelemetry SDK in memory: spans in `spans()`, metrics from `metrics()`. Middleware
+ * spans only with an explicit `slowMiddlewareMs`.
+ */
 export function inMemoryOtel(
   options: { maxRoutes?: number; slowMiddlewareMs?: number; sampler?: Sampler } = {},
 ) {
@@ -42,7 +45,14 @@ export function inMemoryOtel(
   });
   const reader = new ManualReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
-  const telemetry = openTelemetry({ tracerProvider, meterProvider, ...rest });
+  // No middleware spans unless a test asks (`slowMiddlewareMs`): at the default of 1 ms a
+  // loaded machine would add them to span trees that tests compare exactly.
+  const telemetry = openTelemetry({
+    tracerProvider,
+    meterProvider,
+    slowMiddlewareMs: 60_000,
+    ...rest,
+  });
   return {
     telemetry,
     tracerProvider,
