@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import type { WebSocket } from "ws";
+import type { RawData, WebSocket } from "ws";
 import type { Connection, ConnectionInfo, ConnectionListener } from "../../core/transport.js";
 import { localId } from "../../util/id.js";
 import { type Beating, clampReason } from "../policy/index.js";
@@ -62,39 +62,34 @@ function sendBatched(socket: WebSocket, frame: string): void {
 /** How long a closing socket may take to answer our close frame before it is destroyed. */
 const CLOSE_GRACE_MS = 2000;
 
-/** A `ws` socket as the heartbeat sees it. Prototype methods: no closures per connection. */
-export class TrackedSocket implements Beating {
-  alive = true;
-
-  constructor(readonly socket: WebSocket) {}
-
-  ping(): void {
-    this.socket.ping();
-  }
-
-  terminate(): void {
-    this.socket.terminate();
-  }
-}
-
-/** Told when the bot closes a connection, so per-address policy can count failed logins. */
-export interface ClosedByBot {
-  /** The bot closed the connection from `address` with `code` (e.g. 4401). */
+/** What a link tells the transport that made it. */
+export interface LinkOwner {
+  /** The bot closed the connection from `address` with `code` (e.g. 4401: a failed login). */
   closedByBot(code: number, address: string | undefined): void;
+  /** The socket closed: forget it and give its address's count back. */
+  gone(link: WsLink): void;
 }
 
 /**
- * The core's view of one `ws` socket. A class, not an object literal: a literal with a getter
- * is kept in dictionary mode with three closures, ~0.7 KiB per idle connection.
+ * One `ws` socket: the core's {@link Connection}, the heartbeat's {@link Beating}, and what
+ * its events reach. One object and no closure per connection — the socket's listeners are
+ * module functions that find their link on the socket — where a connection object, a
+ * heartbeat record and four closures with their scopes cost ~0.3 KiB per idle connection.
+ * (A class, not an object literal: a literal with a getter is kept in dictionary mode.)
  */
-class WsConnection implements Connection {
+export class WsLink implements Connection, Beating {
   readonly id = localId();
+  /** Set on every pong or frame; cleared by each heartbeat sweep. */
+  alive = true;
+  /** The bot's listener, once `wire` attached it. */
+  listener: ConnectionListener | undefined;
 
   constructor(
-    private readonly socket: WebSocket,
+    readonly socket: WebSocket,
     readonly info: ConnectionInfo,
-    private readonly watch: ClosedByBot | undefined,
-    private readonly address: string | undefined,
+    private readonly owner: LinkOwner | undefined,
+    /** The address its per-address limits count it under. */
+    readonly address: string | undefined,
   ) {}
 
   get bufferedAmount(): number {
@@ -109,12 +104,26 @@ class WsConnection implements Connection {
   close(code: number, reason: string): void {
     const socket = this.socket;
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) {
-      this.watch?.closedByBot(code, this.address);
+      this.owner?.closedByBot(code, this.address);
       socket.close(code, clampReason(reason));
       // ws waits 30 s for the peer's close frame; a peer that does not read (the usual reason
       // we close) would keep its send buffer in memory all that time.
       setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
     }
+  }
+
+  ping(): void {
+    this.socket.ping();
+  }
+
+  terminate(): void {
+    this.socket.terminate();
+  }
+
+  /** @internal The socket closed. */
+  gone(code: number, reason: string): void {
+    this.owner?.gone(this);
+    this.listener?.close(code, reason);
   }
 }
 
@@ -131,16 +140,16 @@ export interface PeerInfo {
 /**
  * Builds the core connection for a freshly upgraded socket.
  * @param peer - its address, origin and user (default: the socket's address, nothing else)
- * @param watch - told when the bot closes it (failed logins count per address)
+ * @param owner - told when the bot closes it (failed logins count per address) and when it is gone
  * @param address - the address its per-address limits count it under
  */
 export function toConnection(
   socket: WebSocket,
   request: IncomingMessage,
   peer: PeerInfo | undefined,
-  watch?: ClosedByBot,
+  owner?: LinkOwner,
   address?: string,
-): Connection {
+): WsLink {
   const { remoteAddress, origin, user } = peer ?? {
     remoteAddress: request.socket.remoteAddress,
     origin: undefined,
@@ -152,27 +161,34 @@ export function toConnection(
     headers: request.headers,
     ...(user !== undefined && { user }),
   };
-  return new WsConnection(socket, info, watch, address);
+  return new WsLink(socket, info, owner, address);
 }
 
-/** Feeds a socket's events to a listener. Returns the tracking record for the heartbeat. */
-export function wire(
-  socket: WebSocket,
-  listener: ConnectionListener,
-  onGone: () => void,
-): TrackedSocket {
-  const tracked = new TrackedSocket(socket);
-  socket.on("pong", () => {
-    tracked.alive = true;
-  });
-  socket.on("message", (data, isBinary) => {
-    tracked.alive = true;
-    if (isBinary) listener.binary();
-    else listener.message(data.toString());
-  });
-  socket.on("close", (code, reason) => {
-    onGone();
-    listener.close(code, reason.toString());
-  });
-  return tracked;
+/** Where a socket keeps its link (a symbol: no clash with `ws`'s own fields). */
+const LINK = Symbol("botwire.link");
+type Linked = WebSocket & { [LINK]: WsLink };
+
+function onPong(this: WebSocket): void {
+  (this as Linked)[LINK].alive = true;
+}
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const link = (this as Linked)[LINK];
+  link.alive = true;
+  if (isBinary) link.listener?.binary();
+  else link.listener?.message(data.toString());
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  (this as Linked)[LINK].gone(code, reason.toString());
+}
+
+/** Feeds a socket's events to the bot's listener, through its link. */
+export function wire(link: WsLink, listener: ConnectionListener): void {
+  link.listener = listener;
+  const socket = link.socket as Linked;
+  socket[LINK] = link;
+  socket.on("pong", onPong);
+  socket.on("message", onMessage);
+  socket.on("close", onClose);
 }

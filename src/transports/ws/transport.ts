@@ -12,7 +12,7 @@ import { CloseCode } from "../../protocol/codes.js";
 import { Admission, Heartbeat } from "../policy/index.js";
 import type { ResolvedServeOptions } from "./options.js";
 import { RefusalLog } from "./refusals.js";
-import { type ClosedByBot, type TrackedSocket, toConnection, wire } from "./socket.js";
+import { type LinkOwner, toConnection, type WsLink, wire } from "./socket.js";
 import { type Attached, attach, detach, unclaimed } from "./unclaimed.js";
 import { hostOf, originOf, pathOf, refuse } from "./upgrade.js";
 
@@ -38,16 +38,16 @@ function destroySocket(this: Duplex): void {
 }
 
 /** The WebSocket transport behind `serve`. */
-export class WsTransport implements Transport, Attached, ClosedByBot {
+export class WsTransport implements Transport, Attached, LinkOwner {
   private readonly wss: WebSocketServer;
-  private readonly sockets = new Set<TrackedSocket>();
+  private readonly sockets = new Set<WsLink>();
   /** Upgrade sockets waiting for a verdict (the `upgrade` hook): `close()` answers them. */
   private readonly pending = new Set<Duplex>();
   private host: TransportHost | undefined;
   /** False while the bot drains before a stop: upgrades are refused with 503. */
   private accepting = false;
   private ownServer: Server | undefined;
-  private readonly heartbeat: Heartbeat<TrackedSocket>;
+  private readonly heartbeat: Heartbeat<WsLink>;
   /** Origin, capacity, per-address budgets and the `upgrade` hook, decided before ws runs. */
   private readonly admission: Admission<IncomingMessage>;
   private readonly log: RefusalLog;
@@ -161,9 +161,15 @@ export class WsTransport implements Transport, Attached, ClosedByBot {
     this.accepting = false;
   }
 
-  /** See {@link ClosedByBot}: a 4401 is a failed authentication of that address. */
+  /** See {@link LinkOwner}: a 4401 is a failed authentication of that address. */
   closedByBot(code: number, address: string | undefined): void {
     if (code === CloseCode.Unauthorized) this.admission.authFailed(address);
+  }
+
+  /** See {@link LinkOwner}: the socket closed. */
+  gone(link: WsLink): void {
+    this.sockets.delete(link);
+    this.admission.leave(link.address);
   }
 
   private accept(
@@ -182,18 +188,14 @@ export class WsTransport implements Transport, Attached, ClosedByBot {
     }
     // Without trustProxy the socket's address as Node gives it (`::ffff:…` included).
     const remoteAddress = this.options.proxied ? address : req.socket.remoteAddress;
-    const connection = toConnection(ws, req, { remoteAddress, origin, user }, this, address);
+    const link = toConnection(ws, req, { remoteAddress, origin, user }, this, address);
     const options =
       this.options.helloTimeoutMs === undefined
         ? {}
         : { helloTimeoutMs: this.options.helloTimeoutMs };
-    const listener = host.open(connection, options);
-    // No extra closure per socket: the one wire() keeps also gives the address's count back.
-    const tracked = wire(ws, listener, () => {
-      this.sockets.delete(tracked);
-      this.admission.leave(address);
-    });
-    this.sockets.add(tracked);
+    // No closure per socket: the link's close event gives the address's count back (gone).
+    wire(link, host.open(link, options));
+    this.sockets.add(link);
   }
 
   async close(code: number, reason: string): Promise<void> {
