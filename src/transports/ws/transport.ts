@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type WebSocket, WebSocketServer } from "ws";
 import { type Logger, silentLogger } from "../../core/logger.js";
-import type { Transport, TransportHost } from "../../core/transport.js";
+import type { ConnectionListener, Transport, TransportHost } from "../../core/transport.js";
 import { CloseCode } from "../../protocol/codes.js";
 import { Admission, Heartbeat } from "../policy/index.js";
 import type { ResolvedServeOptions } from "./options.js";
@@ -64,7 +64,7 @@ export class WsTransport implements Transport, Attached, LinkOwner {
    */
   constructor(
     private readonly options: ResolvedServeOptions,
-    logger: Logger = silentLogger,
+    private readonly logger: Logger = silentLogger,
   ) {
     this.admission = new Admission(options);
     this.heartbeat = new Heartbeat(this.sockets, options.heartbeatMs);
@@ -193,8 +193,20 @@ export class WsTransport implements Transport, Attached, LinkOwner {
       this.options.helloTimeoutMs === undefined
         ? {}
         : { helloTimeoutMs: this.options.helloTimeoutMs };
+    let listener: ConnectionListener;
+    try {
+      listener = host.open(link, options);
+    } catch (error) {
+      // This runs in a promise callback: a throw would be an unhandled rejection, and the
+      // socket would stay open, untracked, holding its address's count.
+      this.logger.error?.("the bot could not take a connection; it was closed with 1011", {
+        error,
+      });
+      this.admission.leave(address);
+      return link.close(CloseCode.Internal, "internal error");
+    }
     // No closure per socket: the link's close event gives the address's count back (gone).
-    wire(link, host.open(link, options));
+    wire(link, listener);
     this.sockets.add(link);
   }
 

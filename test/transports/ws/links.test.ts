@@ -74,3 +74,34 @@ describe("ws links", () => {
     await until(() => disconnects.length === 1, "the bot told of the close");
   });
 });
+
+describe("a bot that cannot take a connection", () => {
+  it("closes it with 1011, logs, and gives its address's count back", async () => {
+    const errors: string[] = [];
+    const logger = { error: (message: string) => void errors.push(message) };
+    const options = resolveServeOptions({ port: 0, host: "127.0.0.1", maxConnectionsPerIp: 1 });
+    const transport = new WsTransport(options, logger);
+    let fail = true;
+    await transport.listen({
+      open() {
+        if (fail) throw new Error("host broken");
+        return { message() {}, binary() {}, close() {} };
+      },
+    });
+    cleanups.push(() => transport.close(1001, "done"));
+    const address = transport.server?.address() as AddressInfo | undefined;
+    if (address === undefined) throw new Error("not listening");
+    const url = `ws://127.0.0.1:${address.port}`;
+    const first = new RawClient(url);
+    cleanups.push(() => first.close());
+    expect((await first.waitClose()).code).toBe(1011);
+    expect(errors).toEqual(["the bot could not take a connection; it was closed with 1011"]);
+    expect(transport.connections).toBe(0);
+    // The one connection this address may hold was given back: the next one is taken.
+    fail = false;
+    const second = new RawClient(url);
+    cleanups.push(() => second.close());
+    await second.opened;
+    await until(() => transport.connections === 1, "second connection taken");
+  });
+});
