@@ -18,6 +18,7 @@ import type {
   TransportHost,
 } from "../core/transport.js";
 import { BotStoppingError } from "../core/turn-control.js";
+import { CloseCode } from "../protocol/codes.js";
 import type { OutboxEntry } from "../storage/ledger.js";
 import { AddressBudget } from "../util/budget.js";
 import { isThenable, type MaybePromise } from "../util/types.js";
@@ -28,6 +29,9 @@ import type { HostConfig, LivePeer, PeerHost } from "./host.js";
 import { Peer } from "./peer.js";
 import { Streams } from "./streams.js";
 import { Turns } from "./turns.js";
+
+/** The listener of a connection that could not be taken: it is closing, its events mean nothing. */
+const IGNORED: ConnectionListener = { message() {}, binary() {}, close() {} };
 
 /** `memory`, `redis` or `custom`: which ledger a bot uses, for telemetry (a bounded label). */
 function kindOf(ledger: object): string {
@@ -92,11 +96,22 @@ export class Hub<C extends Context> implements TransportHost, PeerHost<C> {
   }
 
   open(connection: Connection, options?: ConnectionOptions): ConnectionListener {
-    const peer = new Peer(
-      this,
-      connection,
-      options?.helloTimeoutMs ?? this.config.limits.helloTimeoutMs,
-    );
+    let peer: Peer<C>;
+    try {
+      peer = new Peer(
+        this,
+        connection,
+        options?.helloTimeoutMs ?? this.config.limits.helloTimeoutMs,
+      );
+    } catch (error) {
+      // E.g. a custom `telemetry` whose connection() throws. Transports call this inside
+      // socket callbacks, where a throw would end the process: the connection is closed.
+      this.config.logger.error?.("could not take a connection; it was closed with 1011", {
+        error,
+      });
+      connection.close(CloseCode.Internal, "internal error");
+      return IGNORED;
+    }
     this.peers.add(peer);
     this.drain.opened(peer);
     return peer;
