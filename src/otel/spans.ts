@@ -125,7 +125,7 @@ export class MessageRecord implements MessageTelemetry {
   }
 
   step(step: TelemetryStep): TelemetrySpan {
-    if (this.probe.timed(step)) return new StepRecord(this.probe, step, this, this.recording);
+    if (this.probe.timed(step)) return new StepRecord(this.probe, step, this);
     // An in-memory ledger's call (see `Probe.timed`): only whether it failed matters.
     this.untimed ??= { end: (failed) => failed === true && this.stepFailed() };
     return this.untimed;
@@ -213,9 +213,8 @@ class StepRecord implements TelemetrySpan {
     private readonly probe: Probe,
     private readonly step: TelemetryStep,
     private readonly message: MessageRecord,
-    recording: boolean,
   ) {
-    this.span = recording
+    this.span = message.recording
       ? probe.tracer.startSpan(
           `botwire.${step}`,
           { kind: SpanKind.INTERNAL, attributes: probe.stepAttributes(step) },

@@ -5,6 +5,7 @@
  */
 import * as v from "valibot";
 import type { ErrorCode } from "./codes.js";
+import { isTraceparent } from "./traceparent.js";
 
 /** Longest accepted client message id, session id or token, in characters. */
 export const MAX_ID_LENGTH = 128;
@@ -12,8 +13,6 @@ export const MAX_ID_LENGTH = 128;
 export const MAX_TOKEN_LENGTH = 4096;
 
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_ID_LENGTH));
-
-import { isTraceparent } from "./traceparent.js";
 
 export { isTraceparent } from "./traceparent.js";
 
