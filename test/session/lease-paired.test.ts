@@ -1,21 +1,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { acquireLease } from "../../src/session/lease.js";
 import type { LockedRead, SessionStore } from "../../src/storage/store.js";
+import { scriptedStore } from "./scripted-store.js";
 
 // The lease with a store that pairs its calls (`lockAndRead`, `compareAndSetUnlock`): the
 // read goes with the first attempt only, and a failed paired write still lets go of the
 // lease. A scripted store: no real time, no Redis.
 
 function pairedStore(answers: Array<LockedRead | undefined>, locks: Array<string | undefined>) {
-  const store = {
-    get: () => undefined,
-    set: () => undefined,
-    delete: () => undefined,
-    getVersioned: () => undefined,
-    compareAndSet: () => true,
-    lock: vi.fn((_key: string, _ttlMs: number) => locks.shift()),
-    renewLock: vi.fn(() => Promise.resolve(true)),
-    unlock: vi.fn((_key: string, _token: string) => Promise.resolve()),
+  return {
+    ...scriptedStore(locks),
     lockAndRead: vi.fn((_key: string, _ttlMs: number) => answers.shift()),
     compareAndSetUnlock: vi.fn(
       (
@@ -27,7 +21,6 @@ function pairedStore(answers: Array<LockedRead | undefined>, locks: Array<string
       ) => Promise.resolve(true),
     ),
   } satisfies SessionStore;
-  return store;
 }
 
 afterEach(() => {

@@ -1,28 +1,10 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { SessionLockTimeoutError } from "../../src/session/errors.js";
 import { acquireLease } from "../../src/session/lease.js";
-import type { SessionStore } from "../../src/storage/store.js";
+import { scriptedStore } from "./scripted-store.js";
 
 // The cross-process session lock, on a scripted store and a fake clock: no test here waits
 // for real time, so a busy machine cannot change an outcome.
-
-/** A store whose lock() answers from a script: undefined = held by someone else. */
-function scriptedStore(answers: Array<string | undefined>) {
-  const lock = vi.fn((_key: string, _ttlMs: number) => answers.shift());
-  const renewLock = vi.fn((_key: string, _token: string, _ttlMs: number) => Promise.resolve(true));
-  const unlock = vi.fn((_key: string, _token: string) => Promise.resolve());
-  const store = {
-    get: () => undefined,
-    set: () => undefined,
-    delete: () => undefined,
-    getVersioned: () => undefined,
-    compareAndSet: () => true,
-    lock,
-    renewLock,
-    unlock,
-  } satisfies SessionStore;
-  return store;
-}
 
 afterEach(() => {
   vi.useRealTimers();
