@@ -1,6 +1,10 @@
 import type { Bot } from "../../src/bot/bot.js";
 import type { Context } from "../../src/core/context.js";
-import type { ConnectionInfo, ConnectionListener } from "../../src/core/transport.js";
+import type {
+  ConnectionInfo,
+  ConnectionListener,
+  TransportHost,
+} from "../../src/core/transport.js";
 import { until } from "../helpers/until.js";
 
 /** A frame as the server wrote it. */
@@ -34,16 +38,22 @@ export interface OpenOptions {
   closeThrows?: boolean;
 }
 
-/** Starts `bot` on a transport of its own and returns a function that opens connections. */
-export async function rawHost<C extends Context>(bot: Bot<C>) {
-  type Host = Parameters<Parameters<typeof bot.start>[0]["listen"]>[0];
-  let host: Host | undefined;
+/** Starts `bot` on a transport of its own that only keeps the bot's host. */
+export async function startOnHost<C extends Context>(bot: Bot<C>): Promise<TransportHost> {
+  let host: TransportHost | undefined;
   await bot.start({
     listen(h) {
       host = h;
     },
     close() {},
   });
+  if (host === undefined) throw new Error("the bot did not listen");
+  return host;
+}
+
+/** Starts `bot` on a transport of its own and returns a function that opens connections. */
+export async function rawHost<C extends Context>(bot: Bot<C>) {
+  const host = await startOnHost(bot);
   let next = 0;
   return (options: OpenOptions = {}): RawPeer => {
     const id = `raw-${++next}`;
@@ -64,7 +74,7 @@ export async function rawHost<C extends Context>(bot: Bot<C>) {
         return peer.of("welcome")[0] as RawFrame;
       },
     };
-    const listener = host?.open(
+    const listener = host.open(
       {
         id,
         info: { remoteAddress: "127.0.0.1", origin: undefined, headers: {}, ...options.info },
@@ -81,7 +91,6 @@ export async function rawHost<C extends Context>(bot: Bot<C>) {
       },
       options.helloTimeoutMs === undefined ? undefined : { helloTimeoutMs: options.helloTimeoutMs },
     );
-    if (listener === undefined) throw new Error("bot not started");
     (peer as { listener: ConnectionListener }).listener = listener;
     return peer;
   };

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { Bot, type BotError, type Context, type SessionFlavor, session } from "../../src/index.js";
 import { createTestClient } from "../../src/testing/index.js";
 import { always, andThen, fulfilled, fulfilledVoid, isPending } from "../../src/util/maybe.js";
+import { startOnHost } from "./raw-peer.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -191,22 +192,15 @@ describe("the synchronous message path", () => {
   it("a client that answers a push synchronously makes no other connection skip a seq", async () => {
     const bot = new Bot();
     bot.on("message", (ctx) => ctx.reply(`echo ${ctx.text}`));
-    type Host = Parameters<Parameters<typeof bot.start>[0]["listen"]>[0];
-    let host: Host | undefined;
-    await bot.start({
-      listen(h) {
-        host = h;
-      },
-      close() {},
-    });
+    const host = await startOnHost(bot);
     // Two connections of one session, held in memory; A answers "echo from-b" at once,
     // from inside the write (as an in-process peer or a synchronous listener would).
     const got: Record<
       string,
       Array<{ type: string; seq?: number; text?: string; session?: string }>
     > = { a: [], b: [] };
-    const open = (name: "a" | "b", react?: (frame: { text?: string }) => void) => {
-      const listener = host?.open({
+    const open = (name: "a" | "b", react?: (frame: { text?: string }) => void) =>
+      host.open({
         id: name,
         info: { remoteAddress: "127.0.0.1", origin: undefined, headers: {} },
         bufferedAmount: 0,
@@ -217,9 +211,6 @@ describe("the synchronous message path", () => {
         },
         close() {},
       });
-      if (listener === undefined) throw new Error("bot not started");
-      return listener;
-    };
     let answered = false;
     const a = open("a", (frame) => {
       if (frame.text !== "echo from-b" || answered) return;
