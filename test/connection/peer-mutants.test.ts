@@ -175,16 +175,21 @@ describe("acks", () => {
   });
 });
 
+/** A connection whose messages record, by id, whether their signal was aborted at the start. */
+async function recordingAborts() {
+  const seen: Record<string, boolean> = {};
+  const { open } = await setup({}, (bot) =>
+    bot.use((ctx, next) => {
+      if (ctx.update === "message") seen[String(ctx.message?.id)] = ctx.signal.aborted;
+      return next();
+    }),
+  );
+  return { seen, peer: open() };
+}
+
 describe("cancels", () => {
   it("sent before the welcome apply once the session is known", async () => {
-    const seen: Record<string, boolean> = {};
-    const { open } = await setup({}, (bot) =>
-      bot.use((ctx, next) => {
-        if (ctx.update === "message") seen[String(ctx.message?.id)] = ctx.signal.aborted;
-        return next();
-      }),
-    );
-    const peer = open();
+    const { seen, peer } = await recordingAborts();
     peer.send({ type: "hello" });
     peer.send({ type: "cancel", id: "m1" });
     peer.send({ type: "message", id: "m1", text: "a" });
@@ -194,14 +199,7 @@ describe("cancels", () => {
   });
 
   it("before the welcome, only the first 16 are kept", async () => {
-    const seen: Record<string, boolean> = {};
-    const { open } = await setup({}, (bot) =>
-      bot.use((ctx, next) => {
-        if (ctx.update === "message") seen[String(ctx.message?.id)] = ctx.signal.aborted;
-        return next();
-      }),
-    );
-    const peer = open();
+    const { seen, peer } = await recordingAborts();
     peer.send({ type: "hello" });
     for (let i = 0; i < 17; i++) peer.send({ type: "cancel", id: `c${i}` });
     peer.send({ type: "message", id: "c15", text: "a" });
