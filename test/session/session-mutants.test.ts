@@ -74,16 +74,21 @@ describe("session(): the sliding TTL of an untouched session", () => {
   }
 });
 
+/** A bot whose session under one key counts its messages (`n=<count>`), and a client of it. */
+function countingBot(store: Store) {
+  const bot = new Bot<Ctx>({ store, logger: false });
+  bot.use(session({ initial: () => ({ n: 0 }), getKey: () => "k" }));
+  bot.on("message", (ctx) => {
+    ctx.session.n = (ctx.session.n ?? 0) + 1;
+    return ctx.reply(`n=${ctx.session.n}`);
+  });
+  return { bot, user: createTestClient(bot) };
+}
+
 describe("session() on a store without versions", () => {
   it("saves with set(): no conflict is reported for a write that returns nothing", async () => {
     const store = new PlainStore();
-    const bot = new Bot<Ctx>({ store, logger: false });
-    bot.use(session({ initial: () => ({ n: 0 }), getKey: () => "k" }));
-    bot.on("message", (ctx) => {
-      ctx.session.n = (ctx.session.n ?? 0) + 1;
-      return ctx.reply(`n=${ctx.session.n}`);
-    });
-    const user = createTestClient(bot);
+    const { bot, user } = countingBot(store);
     const answers = async (text: string) => (await user.send(text)).map((m) => m.text ?? m.code);
     // The reply, and no error after it.
     expect(await answers("a")).toEqual(["n=1"]);
@@ -110,13 +115,7 @@ class SharedMemoryStore extends MemoryStore {
 describe("session() on a store shared across processes", () => {
   it("takes the store's lease around each update", async () => {
     const store = new SharedMemoryStore();
-    const bot = new Bot<Ctx>({ store, logger: false });
-    bot.use(session({ initial: () => ({ n: 0 }), getKey: () => "k" }));
-    bot.on("message", (ctx) => {
-      ctx.session.n = (ctx.session.n ?? 0) + 1;
-      return ctx.reply(`n=${ctx.session.n}`);
-    });
-    const user = createTestClient(bot);
+    const { bot, user } = countingBot(store);
     expect((await user.send("a"))[0]?.text).toBe("n=1");
     expect(store.leases).toBeGreaterThan(0);
     await bot.stop();
