@@ -1,5 +1,25 @@
+import { readFile, writeFile } from "node:fs/promises";
 import { defineConfig } from "tsup";
 import { tsupEntry } from "./scripts/entries.mjs";
+
+/**
+ * The source maps of `botwire/word-vectors` would each carry a copy of its 1.8 MB data
+ * module's text; they keep its mappings and drop that text (nobody debugs a base64 string).
+ */
+async function dropDataSources(): Promise<void> {
+  for (const file of ["dist/word-vectors.js.map", "dist/word-vectors.cjs.map"]) {
+    const map = JSON.parse(await readFile(file, "utf8")) as {
+      sources: string[];
+      sourcesContent?: Array<string | null>;
+    };
+    map.sources.forEach((source, i) => {
+      if (source.endsWith("word-vectors/data.ts") && map.sourcesContent !== undefined) {
+        map.sourcesContent[i] = null;
+      }
+    });
+    await writeFile(file, JSON.stringify(map));
+  }
+}
 
 export default defineConfig({
   // One entry per subpath export, from the one list in scripts/entries.mjs; the names give
@@ -17,4 +37,5 @@ export default defineConfig({
   // tsup already leaves dependencies and peerDependencies external; node: builtins are listed
   // because platform "neutral" does not know them.
   external: [/^node:/],
+  onSuccess: dropDataSources,
 });

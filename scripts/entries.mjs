@@ -59,6 +59,12 @@ export const entries = [
     audience: "a live, token-protected page of every node's connections, sessions and errors",
   },
   {
+    subpath: "./word-vectors",
+    name: "word-vectors",
+    source: "src/word-vectors/index.ts",
+    audience: "bundled English word vectors for the intent recognizer: `wordVectors()`",
+  },
+  {
     subpath: "./testing",
     name: "testing",
     source: "src/testing/index.ts",

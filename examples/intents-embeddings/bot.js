@@ -1,9 +1,11 @@
 // Intents with pluggable embeddings: the built-in recognizer blends its lexical score with a
 // sentence-embedding model's. With OPENAI_API_KEY set it uses OpenAI's embeddings API
-// (text-embedding-3-small); without a key the bot runs on the built-in recognizer alone.
+// (text-embedding-3-small); without a key, the word vectors bundled with botwire
+// (`botwire/word-vectors`: nothing to download); with WORDS_ONLY=1, the words alone.
 // Run: npm run build && node examples/intents-embeddings/bot.js   (plays a short script)
 import { Bot, IntentRecognizer, MemoryStore } from "botwire";
 import { createTestClient } from "botwire/testing";
+import { wordVectors } from "botwire/word-vectors";
 
 /** OpenAI's embeddings API as an `Embeddings` (any provider with texts → vectors works). */
 function openAiEmbeddings(apiKey, model = "text-embedding-3-small") {
@@ -26,7 +28,11 @@ const key = process.env.OPENAI_API_KEY;
 // The examples' vectors are cached in the store: with a RedisStore every node shares them.
 const store = new MemoryStore();
 const intents = new IntentRecognizer(
-  key ? { embeddings: openAiEmbeddings(key), store, onEmbeddingError: (e) => console.warn(e) } : {},
+  key
+    ? { embeddings: openAiEmbeddings(key), store, onEmbeddingError: (e) => console.warn(e) }
+    : process.env.WORDS_ONLY === "1"
+      ? {}
+      : { embeddings: wordVectors() },
 );
 const bot = new Bot({ recognizer: intents.recognizer });
 
@@ -46,7 +52,13 @@ bot.intent("password", ["I forgot my password", "reset my password", "I can't lo
 bot.on("message", (ctx) => ctx.reply("Sorry, I did not get that."));
 
 const client = createTestClient(bot);
-console.log(key ? "hybrid: lexical + OpenAI embeddings" : "lexical only (set OPENAI_API_KEY)");
+console.log(
+  key
+    ? "hybrid: lexical + OpenAI embeddings"
+    : process.env.WORDS_ONLY === "1"
+      ? "lexical only"
+      : "hybrid: lexical + bundled word vectors (set OPENAI_API_KEY for OpenAI's)",
+);
 for (const text of [
   "are you trading on bank holidays",
   "the jacket doesn't fit, I'd like my money back",

@@ -31,6 +31,17 @@ export interface Embeddings {
    * @default "default"
    */
   readonly id?: string;
+  /**
+   * The share (0–1) of the hybrid score this model is made for, used when the recognizer
+   * sets no `embeddingWeight`.
+   * @default 0.6
+   */
+  readonly weight?: number;
+  /**
+   * `true`: the vectors are computed in this process, cheaply; they are not cached in the
+   * store.
+   */
+  readonly local?: boolean;
 }
 
 /** The prefix of the store keys of cached example vectors. */
@@ -70,14 +81,15 @@ export function dotProduct(a: Float32Array, b: Float32Array): number {
 }
 
 /**
- * The unit vectors of `texts`: read from `store` when cached there, the others embedded
- * (in batches of {@link EMBED_BATCH}) and written to it.
+ * The unit vectors of `texts`: read from `shared` when cached there, the others embedded
+ * (in batches of {@link EMBED_BATCH}) and written to it (unless the model is `local`).
  */
 export async function embedCached(
   embeddings: Embeddings,
   texts: readonly string[],
-  store?: Store,
+  shared?: Store,
 ): Promise<Float32Array[]> {
+  const store = embeddings.local === true ? undefined : shared;
   const prefix = `${EMBEDDING_KEY_PREFIX}${embeddings.id ?? "default"}:`;
   const out: Array<Float32Array | undefined> = await Promise.all(
     texts.map(async (text) => {

@@ -90,7 +90,11 @@ export class EmbeddingScorer {
   }
 }
 
-/** `(1 - weight) × lexical + weight × embedding`, per intent. */
+/**
+ * Per intent, `(1 - weight) × lexical + weight × embedding`, but never below
+ * `(1 - weight / 2) × lexical`: a model that misses what the words show (a typo it has no
+ * vector for, a product name) takes at most half its share from a lexical match.
+ */
 export function blend(
   lexical: Float64Array,
   embedding: Float64Array,
@@ -98,7 +102,9 @@ export function blend(
 ): Float64Array {
   const out = new Float64Array(lexical.length);
   for (let i = 0; i < out.length; i++) {
-    out[i] = (1 - weight) * (lexical[i] as number) + weight * (embedding[i] ?? 0);
+    const words = lexical[i] as number;
+    const mixed = (1 - weight) * words + weight * (embedding[i] ?? 0);
+    out[i] = Math.max(mixed, (1 - weight / 2) * words);
   }
   return out;
 }

@@ -33,7 +33,7 @@ export interface IntentRecognizerOptions {
   store?: Store;
   /**
    * Share (0–1) of the embedding score in the hybrid score.
-   * @default 0.6
+   * @default the model's `weight`, else 0.6
    */
   embeddingWeight?: number;
   /** Called when `embed` fails for a message; that message is then recognised lexically. */
@@ -83,7 +83,8 @@ export class IntentRecognizer {
 
   /** @param options - see {@link IntentRecognizerOptions} */
   constructor(options: IntentRecognizerOptions = {}) {
-    const { threshold, embeddings, embeddingWeight = 0.6 } = options;
+    const { threshold, embeddings } = options;
+    const embeddingWeight = options.embeddingWeight ?? embeddings?.weight ?? 0.6;
     for (const [name, value] of [
       ["threshold", threshold],
       ["embeddingWeight", embeddingWeight],
@@ -206,6 +207,8 @@ export class IntentRecognizer {
       onEmbeddingError?.(error);
       return { ranking: this.rank(text), threshold: this.threshold };
     }
+    // No word the model knows (e.g. word vectors and another language): the words alone.
+    if (query.every((x) => x === 0)) return { ranking: this.rank(text), threshold: this.threshold };
     const lexical = this.lexical(model, text);
     const scores = blend(lexical, scorer.scores(query), embeddingWeight);
     lexical.forEach((score, i) => {
