@@ -43,8 +43,7 @@ export class Peer<C extends Context>
     (frame) => this.write(frame),
     () => this.close(CloseCode.TryAgainLater, "out of sync"),
   );
-  /** Made on first ack. */
-  private acks: AckCoalescer<C> | undefined;
+  private acks: AckCoalescer<C> | undefined; // made on the first ack
   /** Cancels that arrived before the session was known. */
   private cancels: string[] | undefined;
   /** The session this peer attached to before its handshake finished (a resume attempt). */
@@ -116,6 +115,7 @@ export class Peer<C extends Context>
   }
 
   binary(): void {
+    if (this.state === "closed") return;
     this.violation(ErrorCode.BadRequest, "binary frames are not supported; send JSON text");
   }
 

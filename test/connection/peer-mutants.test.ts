@@ -132,6 +132,7 @@ describe("frames a connection may not send", () => {
     const frames = peer.frames.length;
     peer.send({ type: "message", id: "m1", text: "late" });
     peer.send({ type: "message", id: "m2", text: 5 }); // invalid: not even a violation now
+    peer.listener.binary(); // nor a binary frame
     await tick();
     expect(peer.frames.length).toBe(frames);
     expect(updates).toEqual(["connect", "disconnect"]);
