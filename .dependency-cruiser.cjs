@@ -16,7 +16,7 @@ const LAYERS = [
   ["session"],
   ["middleware"],
   ["bot"],
-  ["transports", "redis", "otel", "inspect"],
+  ["transports", "redis", "otel", "inspect", "word-vectors"],
   ["testing", "text"],
 ];
 
@@ -39,7 +39,7 @@ const layerRules = folders.map((from) => {
 });
 
 const PORTABLE =
-  "^src/(util|protocol|storage|core|connection|router|dialog|session|middleware|bot|testing|client|transports/memory|transports/policy|transports/socket-io|transports/web|transports/bun|text|otel|inspect)/";
+  "^src/(util|protocol|storage|core|connection|router|dialog|session|middleware|bot|testing|client|transports/memory|transports/policy|transports/socket-io|transports/web|transports/bun|text|otel|inspect|word-vectors)/";
 
 module.exports = {
   forbidden: [

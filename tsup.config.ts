@@ -1,23 +1,25 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { defineConfig } from "tsup";
 import { tsupEntry } from "./scripts/entries.mjs";
 
 /**
  * The source maps of `botwire/word-vectors` would each carry a copy of its 1.8 MB data
  * module's text; they keep its mappings and drop that text (nobody debugs a base64 string).
+ * Every map of the output is looked at, whichever formats and chunks a build makes.
  */
 async function dropDataSources(): Promise<void> {
-  for (const file of ["dist/word-vectors.js.map", "dist/word-vectors.cjs.map"]) {
-    const map = JSON.parse(await readFile(file, "utf8")) as {
-      sources: string[];
+  const maps = (await readdir("dist").catch(() => [])).filter((file) => file.endsWith(".map"));
+  for (const file of maps) {
+    const path = `dist/${file}`;
+    const map = JSON.parse(await readFile(path, "utf8")) as {
+      sources?: string[];
       sourcesContent?: Array<string | null>;
     };
-    map.sources.forEach((source, i) => {
-      if (source.endsWith("word-vectors/data.ts") && map.sourcesContent !== undefined) {
-        map.sourcesContent[i] = null;
-      }
-    });
-    await writeFile(file, JSON.stringify(map));
+    const { sources = [], sourcesContent } = map;
+    const data = sources.findIndex((source) => source.endsWith("word-vectors/data.ts"));
+    if (data < 0 || sourcesContent === undefined) continue;
+    sourcesContent[data] = null;
+    await writeFile(path, JSON.stringify(map));
   }
 }
 

@@ -16,6 +16,7 @@ declare function setInterval(callback: (...args: never[]) => void, ms?: number):
 declare function clearInterval(timer: PortableTimer | undefined): void;
 declare function queueMicrotask(callback: () => void): void;
 declare function structuredClone<T>(value: T): T;
+declare function atob(data: string): string;
 
 declare class TextEncoder {
   encode(input?: string): Uint8Array;

@@ -39,8 +39,9 @@ export interface BotOptions {
   recognizer?: RecognizerFn;
   /**
    * A sentence embedding model for the built-in recognizer: `{ embed(texts) }` returning one
-   * vector per text. Intents are then recognised by the hybrid of lexical and embedding
-   * scores (see `IntentRecognizer`); the examples' vectors are cached in `store`. Not with
+   * vector per text, or the bundled `wordVectors()` of `botwire/word-vectors`. Intents are
+   * then recognised by the hybrid of lexical and embedding scores (see `IntentRecognizer`);
+   * the examples' vectors are cached in `store` (unless the model is `local`). Not with
    * `recognizer` (give that one its own embeddings).
    * @default none: the built-in recognizer is lexical
    */

@@ -1,17 +1,18 @@
 /**
  * Word vectors bundled with botwire, for the intent recognizer: `new Bot({ embeddings:
- * wordVectors() })` adds knowledge of what English words mean to its lexical matching, with
- * nothing to download and no service to call. "what firm built you" then comes close to
- * "who made you", though no word is shared. A sentence's vector is the weighted mean of its
- * words' vectors (frequent words weigh little); a message costs microseconds. The vectors are
- * the 20 000 most frequent English words of GloVe (Public Domain Dedication and License),
- * 64 dimensions of 8 bits: this entry adds ~1.7 MB to a bundle that imports it. English only:
- * a message with no word of the table is recognised by its words alone.
+ * wordVectors() })` adds knowledge of which English words are alike ("firm" and "company",
+ * "snow" and "rain") to its lexical matching, with nothing to download and no service to
+ * call. A sentence's vector is the sum of its words' vectors, frequent words weighing little;
+ * a message costs ~10 µs. The vectors are the 20 000 most frequent English words of GloVe
+ * (Public Domain Dedication and License), 64 dimensions of 8 bits: this entry adds ~1.8 MB to
+ * a bundle that imports it, and its first use takes ~50 ms and ~8 MB of memory (the module's
+ * text and the decoded table). English only: a message with no word of the table is
+ * recognised by its words alone.
  *
  * On CLINC150 and BANKING77 with 5 examples per intent they raise the share of messages
  * recognised at a given rejection of off-topic ones (docs/intents.md has the figures). A
- * sentence embedding model (a hosted API, a local model) does better still: pass it as
- * `embeddings` instead.
+ * sentence-embedding model (a hosted API, a local model) also reads word order and negation:
+ * pass it as `embeddings` instead when you have one.
  *
  * @example
  * ```ts
@@ -44,8 +45,43 @@ export interface WordVectorsOptions {
   weight?: number;
 }
 
-/** Letters and apostrophes: a message's words, as the table spells them. */
-const WORD = /[\p{L}']+/gu;
+/** Letters, apostrophes and hyphens: a message's words, as the table spells them. */
+const WORD = /[\p{L}'-]+/gu;
+
+/** What follows an apostrophe and is no word of its own ("bank's", "we're", "I'd"). */
+const CLITICS = new Set(["s", "re", "ve", "ll", "d", "m", "t"]);
+
+/** The verb of a contraction with "n't" whose spelling changes ("won't" is "will not"). */
+const NOT_VERBS = new Map([
+  ["ca", "can"],
+  ["wo", "will"],
+  ["sha", "shall"],
+  ["ai", "is"],
+]);
+
+/**
+ * The words of a lower-case text as the table has them: a hyphenated word whole when the
+ * table knows it ("well-known"), else its parts; "don't" as "do" and "not"; clitics dropped.
+ */
+function* wordsOf(text: string, known: ReadonlyMap<string, number>): Generator<string> {
+  for (const token of text.match(WORD) ?? []) {
+    if (known.has(token)) {
+      yield token;
+      continue;
+    }
+    for (const piece of token.split("-")) {
+      if (piece.endsWith("n't")) {
+        const verb = piece.slice(0, -3);
+        yield NOT_VERBS.get(verb) ?? verb;
+        yield "not";
+        continue;
+      }
+      const [head = "", ...rest] = piece.split("'");
+      yield head;
+      for (const part of rest) if (!CLITICS.has(part)) yield part;
+    }
+  }
+}
 
 /**
  * The bundled word vectors as {@link Embeddings} for the intent recognizer (see the module
@@ -85,20 +121,16 @@ export class WordVectors implements Embeddings {
   }
 
   /**
-   * The vector of `text`: its known words' vectors, each weighted by how rare the word is,
-   * summed. All zeros when no word is known (the recognizer then uses the words alone).
+   * The vector of `text`: the sum of its known words' vectors, each weighted by how rare the
+   * word is (its direction is what counts). All zeros when no word is known (the recognizer
+   * then uses the words alone).
    */
   vector(text: string): Float32Array {
     const { rows, index } = wordTable();
     const out = new Float32Array(DIMENSIONS);
-    const words = text.toLowerCase().replaceAll("\u2019", "'").match(WORD) ?? [];
-    for (const token of words) {
-      // "don't" → "don"; "bank's" → "bank": the table has no clitics.
-      for (const part of token.split("'")) {
-        if (part.length < 2 && part !== "i" && part !== "a") continue;
-        const row = index.get(part);
-        if (row !== undefined) addRow(out, rows, row, wordWeight(row, this.smoothing));
-      }
+    for (const word of wordsOf(text.toLowerCase().replaceAll("\u2019", "'"), index)) {
+      const row = index.get(word);
+      if (row !== undefined) addRow(out, rows, row, wordWeight(row, this.smoothing));
     }
     return out;
   }

@@ -13,7 +13,7 @@ export interface Table {
 
 let table: Table | undefined;
 
-/** The table (decoded from base64 on the first call, ~10 ms). */
+/** The table (decoded from base64 on the first call, ~50 ms). */
 export function wordTable(): Table {
   if (table === undefined) {
     const binary = atob(VECTORS);

@@ -44,6 +44,25 @@ export interface Embeddings {
   readonly local?: boolean;
 }
 
+/**
+ * Throws unless `embeddings` is an {@link Embeddings}: an `embed` function, and a `weight`, if
+ * any, from 0 to 1. `where` starts the message (e.g. "new Bot(options)").
+ */
+export function assertEmbeddings(embeddings: unknown, where: string): void {
+  const model = embeddings as Partial<Embeddings> | null;
+  if (typeof model?.embed !== "function") {
+    throw new TypeError(
+      `${where}: embeddings must be an object with embed(texts) => Promise<vectors>`,
+    );
+  }
+  const { weight } = model;
+  if (weight !== undefined && (typeof weight !== "number" || !(weight >= 0 && weight <= 1))) {
+    throw new RangeError(
+      `${where}: embeddings.weight must be a number from 0 to 1, got ${String(weight)}`,
+    );
+  }
+}
+
 /** The prefix of the store keys of cached example vectors. */
 export const EMBEDDING_KEY_PREFIX = "botwire:intent-vector:";
 
@@ -70,6 +89,12 @@ export function toUnit(vector: EmbeddingVector): Float32Array {
   const out = new Float32Array(vector.length);
   for (let i = 0; i < vector.length; i++) out[i] = norm === 0 ? 0 : (vector[i] as number) / norm;
   return out;
+}
+
+/** Whether a vector is all zeros (a model that knows none of a text's words). */
+export function isZero(vector: Float32Array): boolean {
+  for (const x of vector) if (x !== 0) return false;
+  return true;
 }
 
 /** The dot product of two vectors (the cosine of unit vectors). */

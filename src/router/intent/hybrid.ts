@@ -7,7 +7,7 @@
 import type { Store } from "../../storage/store.js";
 import { CALIBRATION_CHAT } from "./background.js";
 import { type CalibrationScorer, lexicalScorer } from "./calibrate.js";
-import { dotProduct, type Embeddings, embedCached, toUnit } from "./embeddings.js";
+import { dotProduct, type Embeddings, embedCached, isZero, toUnit } from "./embeddings.js";
 import type { Model } from "./model.js";
 
 /** The embedding vectors of a model's examples, and how to score with them. */
@@ -82,10 +82,14 @@ export class EmbeddingScorer {
   /** Calibration scores of the hybrid: lexical and embedding scores blended. */
   calibrationScorer(weight: number): CalibrationScorer {
     const lexical = lexicalScorer(this.model);
+    // As when recognising: a text the model knows no word of is scored by its words alone.
+    const hybrid = (words: Float64Array, vector: Float32Array | undefined, leaveOut = -1) =>
+      vector === undefined || isZero(vector)
+        ? words
+        : blend(words, this.scores(vector, leaveOut), weight);
     return {
-      leaveOut: (e) =>
-        blend(lexical.leaveOut(e), this.scores(this.examples[e] ?? new Float32Array(0), e), weight),
-      chat: (i) => blend(lexical.chat(i), this.scores(this.chat[i] ?? new Float32Array(0)), weight),
+      leaveOut: (e) => hybrid(lexical.leaveOut(e), this.examples[e], e),
+      chat: (i) => hybrid(lexical.chat(i), this.chat[i]),
     };
   }
 }

@@ -7,7 +7,7 @@ import type { MiddlewareFn } from "../../core/compose.js";
 import type { Context, IntentMatch } from "../../core/context.js";
 import type { Store } from "../../storage/store.js";
 import type { MaybePromise } from "../../util/types.js";
-import type { Embeddings } from "./embeddings.js";
+import { assertEmbeddings, type Embeddings } from "./embeddings.js";
 import { IntentRecognizer } from "./recognizer.js";
 
 /** An external recognizer (an NLU service, a model): the best intent for a text, or none. */
@@ -105,11 +105,7 @@ export function intentSetup(
   }
   const { embeddings, store, onEmbeddingError } = hybrid;
   if (embeddings !== undefined) {
-    if (typeof (embeddings as Partial<Embeddings> | null)?.embed !== "function") {
-      throw new TypeError(
-        `${where}: embeddings must be an object with embed(texts) => Promise<vectors>`,
-      );
-    }
+    assertEmbeddings(embeddings, where);
     if (recognizer !== undefined) {
       throw new TypeError(
         `${where}: embeddings are for the built-in recognizer; with recognizer, give them to it (new IntentRecognizer({ embeddings }))`,

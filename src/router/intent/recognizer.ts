@@ -11,7 +11,7 @@
 import type { IntentMatch } from "../../core/context.js";
 import type { Store } from "../../storage/store.js";
 import { calibrate, type IntentCalibration } from "./calibrate.js";
-import type { Embeddings } from "./embeddings.js";
+import { assertEmbeddings, type Embeddings, isZero } from "./embeddings.js";
 import { blend, EmbeddingScorer, embedQuery } from "./hybrid.js";
 import { buildModel, type Model, vectorize } from "./model.js";
 import { MAX_INTENT_CHARS } from "./query.js";
@@ -84,18 +84,17 @@ export class IntentRecognizer {
   /** @param options - see {@link IntentRecognizerOptions} */
   constructor(options: IntentRecognizerOptions = {}) {
     const { threshold, embeddings } = options;
-    const embeddingWeight = options.embeddingWeight ?? embeddings?.weight ?? 0.6;
     for (const [name, value] of [
       ["threshold", threshold],
-      ["embeddingWeight", embeddingWeight],
+      ["embeddingWeight", options.embeddingWeight],
     ] as const) {
       if (value !== undefined && (typeof value !== "number" || !(value >= 0 && value <= 1))) {
         throw new RangeError(`intent ${name} must be a number from 0 to 1, got ${String(value)}`);
       }
     }
-    if (embeddings !== undefined && typeof embeddings?.embed !== "function") {
-      throw new TypeError("embeddings must be an object with embed(texts) => Promise<vectors>");
-    }
+    if (embeddings !== undefined) assertEmbeddings(embeddings, "new IntentRecognizer(options)");
+    // The recognizer's own weight, else the model's (checked above), else 0.6.
+    const embeddingWeight = options.embeddingWeight ?? embeddings?.weight ?? 0.6;
     this.fixed = threshold;
     this.options = { ...options, embeddingWeight };
   }
@@ -208,7 +207,7 @@ export class IntentRecognizer {
       return { ranking: this.rank(text), threshold: this.threshold };
     }
     // No word the model knows (e.g. word vectors and another language): the words alone.
-    if (query.every((x) => x === 0)) return { ranking: this.rank(text), threshold: this.threshold };
+    if (isZero(query)) return { ranking: this.rank(text), threshold: this.threshold };
     const lexical = this.lexical(model, text);
     const scores = blend(lexical, scorer.scores(query), embeddingWeight);
     lexical.forEach((score, i) => {

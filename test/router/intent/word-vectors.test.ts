@@ -43,10 +43,40 @@ describe("the vectors", () => {
     expect(cosine("rain", "snow")).toBeGreaterThan(cosine("rain", "password"));
   });
 
-  it("weigh rare words more than frequent ones", () => {
+  it("weigh rare words more than frequent ones, as much as `smoothing` says", () => {
     // "the" is the most frequent word: it barely moves a sentence.
     expect(cosine("the refund", "refund")).toBeGreaterThan(0.99);
     expect(cosine("weather refund", "refund")).toBeLessThan(0.9);
+    // With a large smoothing every word weighs about the same: "the" moves it more.
+    const flat = wordVectors({ smoothing: 1 });
+    const a = flat.vector("the refund");
+    const b = flat.vector("refund");
+    let dot = 0;
+    let na = 0;
+    let nb = 0;
+    a.forEach((x, i) => {
+      dot += x * (b[i] as number);
+      na += x * x;
+      nb += (b[i] as number) ** 2;
+    });
+    expect(dot / Math.sqrt(na * nb)).toBeLessThan(cosine("the refund", "refund") - 0.05);
+  });
+
+  it("read contractions, clitics and hyphenated words as the table has them", () => {
+    const same = (a: string, b: string) =>
+      expect(Array.from(vectors.vector(a))).toEqual(Array.from(vectors.vector(b)));
+    same("I don't know", "I do not know");
+    same("it won't rain", "it will not rain");
+    same("we can't pay", "we can not pay");
+    same("the bank's card", "the bank card");
+    same("we're late", "we late");
+    // The table knows "well-known" whole: it is not "well" + "known".
+    expect(vectors.has("well-known")).toBe(true);
+    expect(Array.from(vectors.vector("well-known"))).not.toEqual(
+      Array.from(vectors.vector("well known")),
+    );
+    // A hyphenated word the table does not know is read as its parts.
+    same("refund-payment", "refund payment");
   });
 
   it("read letters and apostrophes only, in any case, and skip unknown words", () => {
@@ -139,10 +169,41 @@ describe("in the recognizer", () => {
     expect((await hybrid.rankAsync("what is the temperature"))[0]?.name).toBe("weather");
   });
 
-  it("use the recognizer's own weight for them unless the model names one", async () => {
-    const r = new IntentRecognizer({ embeddings: vectors });
-    expect((await r.calibrationAsync()).threshold).toBeGreaterThan(0);
-    expect(() => new IntentRecognizer({ embeddings: wordVectors({ weight: 0 }) })).not.toThrow();
+  it("give their own weight to the hybrid, unless the recognizer sets embeddingWeight", async () => {
+    const scores = async (options: ConstructorParameters<typeof IntentRecognizer>[0]) => {
+      const r = new IntentRecognizer(options);
+      for (const [name, examples] of Object.entries(SMALL)) r.add(name, examples);
+      return r.rankAsync("will there be snow this weekend");
+    };
+    const own = await scores({ embeddings: wordVectors({ weight: 0.8 }) });
+    const set = await scores({ embeddings: wordVectors(), embeddingWeight: 0.8 });
+    const both = await scores({ embeddings: wordVectors({ weight: 0.1 }), embeddingWeight: 0.8 });
+    const defaults = await scores({ embeddings: wordVectors() });
+    expect(own).toEqual(set);
+    expect(both).toEqual(set);
+    expect(defaults).not.toEqual(set);
+  });
+
+  it("refuse a model whose weight is not from 0 to 1, when the bot is made", () => {
+    const embed = (texts: string[]) => vectors.embed(texts);
+    for (const weight of [2, -1, Number.NaN, null, "0.5"]) {
+      const embeddings = { embed, weight } as unknown as Embeddings;
+      expect(() => new IntentRecognizer({ embeddings })).toThrow(
+        /embeddings\.weight must be a number from 0 to 1/,
+      );
+      expect(() => new Bot({ embeddings })).toThrow(/new Bot\(options\): embeddings\.weight/);
+    }
+  });
+
+  it("calibrate on the words alone what they would recognise on the words alone", async () => {
+    const russian = (embeddings?: WordVectors) => {
+      const r = new IntentRecognizer(embeddings === undefined ? {} : { embeddings });
+      r.add("order", ["где мой заказ", "статус заказа", "когда придёт заказ"]);
+      r.add("hello", ["привет", "здравствуйте", "добрый день"]);
+      return r;
+    };
+    const words = russian().calibration.threshold;
+    expect((await russian(vectors).calibrationAsync()).threshold).toBe(words);
   });
 
   it("recognise a message with no known word by its words alone", async () => {
