@@ -8,6 +8,7 @@ import { random, readSplit, shuffle } from "../../../eval/intents/data.js";
 import { Bot, IntentRecognizer, MemoryStore } from "../../../src/index.js";
 import { EMBEDDING_KEY_PREFIX, type Embeddings } from "../../../src/router/intent/embeddings.js";
 import { createTestClient } from "../../../src/testing/index.js";
+import { DIMENSIONS, SCALES, VECTORS, WORDS } from "../../../src/word-vectors/data.js";
 import { WordVectors, wordVectors } from "../../../src/word-vectors/index.js";
 import {
   HELD_OUT_IN_SCOPE,
@@ -35,6 +36,30 @@ function cosine(a: string, b: string): number {
 }
 
 describe("the vectors", () => {
+  it("are the table's rows times each dimension's scale (decoded here with Node's Buffer)", () => {
+    const words = WORDS.split(" ");
+    const bytes = new Int8Array(Buffer.from(VECTORS, "base64"));
+    expect(bytes.length).toBe(words.length * DIMENSIONS);
+    for (const word of ["refund", "weather", "hello"]) {
+      const row = words.indexOf(word);
+      const expected = Array.from(
+        { length: DIMENSIONS },
+        (_, d) => (bytes[row * DIMENSIONS + d] as number) * (SCALES[d] as number),
+      );
+      const got = vectors.vector(word);
+      // The same direction (a word's weight only scales its vector).
+      let dot = 0;
+      let ne = 0;
+      let ng = 0;
+      expected.forEach((x, d) => {
+        dot += x * (got[d] as number);
+        ne += x * x;
+        ng += (got[d] as number) ** 2;
+      });
+      expect(dot / Math.sqrt(ne * ng)).toBeGreaterThan(0.99999);
+    }
+  });
+
   it("put words of like meaning close and unrelated words apart", () => {
     expect(cosine("firm", "company")).toBeGreaterThan(0.5);
     expect(cosine("firm", "company")).toBeGreaterThan(cosine("firm", "weather") + 0.3);
@@ -68,6 +93,10 @@ describe("the vectors", () => {
     same("I don't know", "I do not know");
     same("it won't rain", "it will not rain");
     same("we can't pay", "we can not pay");
+    same("we shan't pay", "we shall not pay");
+    same("it ain't paid", "it is not paid");
+    // What follows an apostrophe and is a word of its own is read.
+    same("at six o'clock", "at six o clock");
     same("the bank's card", "the bank card");
     same("we're late", "we late");
     // The table knows "well-known" whole: it is not "well" + "known".
