@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { checkRuntime, fixture, nodeTranscript, runScript } from "./helpers.js";
+import {
+  checkRuntime,
+  fixture,
+  nodeTranscript,
+  nodeVectors,
+  runJson,
+  runScript,
+} from "./helpers.js";
 
 // botwire (core) and botwire/testing, built, in Bun: the binary from the @oven/bun-* package.
 const { skip, binary } = checkRuntime("bun");
@@ -9,5 +16,10 @@ describe.skipIf(skip)("the built package in Bun", () => {
     // --no-install: never fetch a package; the dist imports resolve from node_modules.
     const transcript = await runScript(binary, ["--no-install", fixture("run.js")]);
     expect(transcript).toEqual(await nodeTranscript());
+  });
+
+  it("computes the bundled word vectors, and recognises with them, as Node does", async () => {
+    const run = await runJson(binary, ["--no-install", fixture("vectors-run.js")]);
+    expect(run).toEqual(await nodeVectors());
   });
 });

@@ -2,7 +2,14 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkRuntime, fixture, nodeTranscript, runScript } from "./helpers.js";
+import {
+  checkRuntime,
+  fixture,
+  nodeTranscript,
+  nodeVectors,
+  runJson,
+  runScript,
+} from "./helpers.js";
 
 // botwire (core) and botwire/testing, built, in Deno: the binary from the @deno/* package.
 const { skip, binary } = checkRuntime("deno");
@@ -23,4 +30,18 @@ describe.skipIf(skip)("the built package in Deno", () => {
       await rm(denoDir, { recursive: true, force: true });
     }
   });
+
+  it("computes the bundled word vectors, and recognises with them, as Node does", async () => {
+    const denoDir = await mkdtemp(join(tmpdir(), "botwire-deno-"));
+    try {
+      const run = await runJson(
+        binary,
+        ["run", "--no-lock", "--no-remote", "--cached-only", fixture("vectors-run.js")],
+        { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1" },
+      );
+      expect(run).toEqual(await nodeVectors());
+    } finally {
+      await rm(denoDir, { recursive: true, force: true });
+    }
+  }, 180_000);
 });

@@ -26,6 +26,14 @@ export async function nodeTranscript(): Promise<Transcript> {
   return converse();
 }
 
+/** What botwire/word-vectors gives in Node (test/runtimes/fixtures/vectors.js). */
+export async function nodeVectors(): Promise<unknown> {
+  const { vectorsRun } = (await import(new URL("./fixtures/vectors.js", import.meta.url).href)) as {
+    vectorsRun(): Promise<unknown>;
+  };
+  return vectorsRun();
+}
+
 const require = createRequire(import.meta.url);
 const os = process.platform;
 const x64 = process.arch === "x64";
@@ -93,10 +101,19 @@ export async function runScript(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<Transcript> {
+  return (await runJson(binary, args, env)) as Transcript;
+}
+
+/** Runs a fixture that prints JSON, and parses it. */
+export async function runJson(
+  binary: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<unknown> {
   const { stdout } = await promisify(execFile)(binary, args, {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1", ...env },
     timeout: 120_000,
   });
-  return JSON.parse(stdout) as Transcript;
+  return JSON.parse(stdout) as unknown;
 }
