@@ -61,10 +61,7 @@ const SYSTEMS: Record<string, () => { train(m: Map<string, string[]>): System }>
         async ready() {
           threshold = (await r.calibrationAsync()).threshold;
         },
-        top: async (text) => {
-          const first = (await r.rankAsync(text))[0] ?? { name: "", score: 0 };
-          return { name: first.name, score: first.score };
-        },
+        top: async (text) => (await r.rankAsync(text))[0] ?? { name: "", score: 0 },
         get threshold() {
           return threshold;
         },

@@ -25,12 +25,13 @@ function openAiEmbeddings(apiKey, model = "text-embedding-3-small") {
 }
 
 const key = process.env.OPENAI_API_KEY;
+const wordsOnly = process.env.WORDS_ONLY === "1";
 // The examples' vectors are cached in the store: with a RedisStore every node shares them.
 const store = new MemoryStore();
 const intents = new IntentRecognizer(
   key
     ? { embeddings: openAiEmbeddings(key), store, onEmbeddingError: (e) => console.warn(e) }
-    : process.env.WORDS_ONLY === "1"
+    : wordsOnly
       ? {}
       : { embeddings: wordVectors() },
 );
@@ -55,7 +56,7 @@ const client = createTestClient(bot);
 console.log(
   key
     ? "hybrid: lexical + OpenAI embeddings"
-    : process.env.WORDS_ONLY === "1"
+    : wordsOnly
       ? "lexical only"
       : "hybrid: lexical + bundled word vectors (set OPENAI_API_KEY for OpenAI's)",
 );

@@ -160,16 +160,20 @@ const SMALL: Record<string, string[]> = {
   ],
 };
 
-function small(embeddings?: WordVectors) {
-  const r = new IntentRecognizer(embeddings === undefined ? {} : { embeddings });
-  for (const [name, examples] of Object.entries(SMALL)) r.add(name, examples);
+/** A recognizer that learned `intents` (name → examples). */
+function learned(
+  intents: Record<string, string[]>,
+  options: ConstructorParameters<typeof IntentRecognizer>[0] = {},
+): IntentRecognizer {
+  const r = new IntentRecognizer(options);
+  for (const [name, examples] of Object.entries(intents)) r.add(name, examples);
   return r;
 }
 
 describe("in the recognizer", () => {
   it("lift the right intent of a message that shares no word with its examples", async () => {
-    const lexical = small();
-    const hybrid = small(vectors);
+    const lexical = learned(SMALL);
+    const hybrid = learned(SMALL, { embeddings: vectors });
     for (const [text, name] of [
       ["will there be snow this weekend", "weather"],
       ["compensation for my purchase", "refund"],
@@ -185,11 +189,8 @@ describe("in the recognizer", () => {
   });
 
   it("give their own weight to the hybrid, unless the recognizer sets embeddingWeight", async () => {
-    const scores = async (options: ConstructorParameters<typeof IntentRecognizer>[0]) => {
-      const r = new IntentRecognizer(options);
-      for (const [name, examples] of Object.entries(SMALL)) r.add(name, examples);
-      return r.rankAsync("will there be snow this weekend");
-    };
+    const scores = (options: ConstructorParameters<typeof IntentRecognizer>[0]) =>
+      learned(SMALL, options).rankAsync("will there be snow this weekend");
     const own = await scores({ embeddings: wordVectors({ weight: 0.8 }) });
     const set = await scores({ embeddings: wordVectors(), embeddingWeight: 0.8 });
     const both = await scores({ embeddings: wordVectors({ weight: 0.1 }), embeddingWeight: 0.8 });
@@ -211,20 +212,20 @@ describe("in the recognizer", () => {
   });
 
   it("calibrate on the words alone what they would recognise on the words alone", async () => {
-    const russian = (embeddings?: WordVectors) => {
-      const r = new IntentRecognizer(embeddings === undefined ? {} : { embeddings });
-      r.add("order", ["где мой заказ", "статус заказа", "когда придёт заказ"]);
-      r.add("hello", ["привет", "здравствуйте", "добрый день"]);
-      return r;
+    const russian = {
+      order: ["где мой заказ", "статус заказа", "когда придёт заказ"],
+      hello: ["привет", "здравствуйте", "добрый день"],
     };
-    const words = russian().calibration.threshold;
-    expect((await russian(vectors).calibrationAsync()).threshold).toBe(words);
+    const words = learned(russian).calibration.threshold;
+    const hybrid = learned(russian, { embeddings: vectors });
+    expect((await hybrid.calibrationAsync()).threshold).toBe(words);
   });
 
   it("recognise a message with no known word by its words alone", async () => {
-    const r = new IntentRecognizer({ embeddings: vectors });
-    r.add("order", ["где мой заказ", "статус заказа"]);
-    r.add("hello", ["привет", "здравствуйте"]);
+    const r = learned(
+      { order: ["где мой заказ", "статус заказа"], hello: ["привет", "здравствуйте"] },
+      { embeddings: vectors },
+    );
     for (const text of ["где заказ", "привет!"]) {
       expect(await r.rankAsync(text)).toEqual(r.rank(text));
       expect(await r.recognizeAsync(text)).toEqual(r.recognize(text));
@@ -259,8 +260,7 @@ describe("in the recognizer", () => {
   });
 
   it("keep the shop sets and the off-topic rejections of the lexical recognizer", async () => {
-    const r = new IntentRecognizer({ embeddings: vectors });
-    for (const [name, examples] of Object.entries(TRAINING)) r.add(name, examples);
+    const r = learned(TRAINING, { embeddings: vectors });
     const right = async (set: Array<[string, string]>) => {
       let n = 0;
       for (const [text, label] of set) if ((await r.recognizeAsync(text))?.name === label) n++;
@@ -298,13 +298,11 @@ describe("on public data", () => {
     const test = readSplit("clinc150/test");
     const next = random(7);
     const names = shuffle([...train.keys()], next).slice(0, 50);
-    const lexical = new IntentRecognizer();
-    const hybrid = new IntentRecognizer({ embeddings: vectors });
-    for (const name of names) {
-      const examples = shuffle(train.get(name) ?? [], next).slice(0, 5);
-      lexical.add(name, examples);
-      hybrid.add(name, examples);
-    }
+    const sample = Object.fromEntries(
+      names.map((name) => [name, shuffle(train.get(name) ?? [], next).slice(0, 5)]),
+    );
+    const lexical = learned(sample);
+    const hybrid = learned(sample, { embeddings: vectors });
     let words = 0;
     let both = 0;
     let total = 0;
