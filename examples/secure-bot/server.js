@@ -34,22 +34,44 @@ const server = createServer((_req, res) => res.writeHead(426).end("WebSocket onl
 serve(bot, { server, allowedOrigins: ["http://localhost:3002"], maxPayload: 16 * 1024 });
 const port = Number(process.env.PORT ?? 3002);
 
-/** Opens a socket, sends frames, prints every frame and the close code it gets. */
-function play(title, url, frames, options = {}) {
+/**
+ * Opens a socket, sends frames, prints every frame and the close code it gets. With
+ * `insist`, it answers a rate_limited refusal by sending that many more messages, 50 ms
+ * apart, without waiting for its `retryAfterMs` (as a misbehaving client would). They start
+ * 1.1 s after the refusal: messages sent within a second of it may have been on their way.
+ */
+function play(title, url, frames, { insist = 0, ...options } = {}) {
   return new Promise((resolve) => {
     console.log(`\n— ${title}`);
     const ws = new WebSocket(url, options);
+    const timer = setTimeout(() => ws.close(), insist === 0 ? 300 : 1500 + insist * 50);
     ws.on("unexpected-response", (_req, res) => {
       console.log(`  HTTP ${res.statusCode} (upgrade refused)`);
+      clearTimeout(timer);
       resolve();
     });
     ws.on("error", () => {});
     ws.on("open", () => {
       for (const frame of frames) ws.send(JSON.stringify(frame));
-      setTimeout(() => ws.close(), 300);
     });
-    ws.on("message", (data) => console.log(`  < ${data}`));
+    let insisted = false;
+    ws.on("message", (data) => {
+      console.log(`  < ${data}`);
+      if (insisted || insist === 0 || JSON.parse(String(data)).code !== "rate_limited") return;
+      insisted = true;
+      for (let i = 0; i < insist; i++) {
+        setTimeout(
+          () => {
+            if (ws.readyState === WebSocket.OPEN) {
+              ws.send(JSON.stringify({ type: "message", id: `again${i}`, text: "again" }));
+            }
+          },
+          1100 + 50 * i,
+        );
+      }
+    });
     ws.on("close", (code) => {
+      clearTimeout(timer);
       console.log(`  closed ${code}`);
       resolve();
     });
@@ -72,10 +94,17 @@ server.listen(port, "127.0.0.1", async () => {
     msg("2", { text: "/note", data: { title: "<i>ok</i>", body: "text" } }),
   ]);
   // The budget (5 per 10 s) is per user, so the messages above already used part of it.
-  await play("flood → rate_limited with retryAfterMs, then 4429", url, [
-    { type: "hello", token: TOKEN },
-    ...Array.from({ length: 10 }, (_, i) => msg(String(i), { text: `m${i}` })),
-  ]);
+  // Messages already on their way when the refusal was sent are only refused; the client
+  // is closed once it has sent maxViolations (3) more while told to wait.
+  await play(
+    "flood → rate_limited with retryAfterMs; ignoring it → 4429",
+    url,
+    [
+      { type: "hello", token: TOKEN },
+      ...Array.from({ length: 6 }, (_, i) => msg(String(i), { text: `m${i}` })),
+    ],
+    { insist: 4 },
+  );
   await play("foreign Origin → refused at the upgrade", url, [], {
     origin: "https://evil.example",
   });

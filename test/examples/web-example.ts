@@ -6,7 +6,7 @@ import { ROOT } from "../runtimes/helpers.js";
 // Shared by the examples/deno and examples/hono tests: start the example as its comment says,
 // on port 0, read the URL it prints, and talk to it with the built BotClient.
 
-/** Starts an example; resolves with the URL it prints (`<label>: ws://…`). */
+/** Starts an example; resolves with the URL it prints (`<label>: ws://…` or `http://…`). */
 export function startExample(
   children: Set<ChildProcess>,
   binary: string,
@@ -23,7 +23,7 @@ export function startExample(
   let output = "";
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no URL within 60 s:\n${output}`)), 60_000);
-    const pattern = new RegExp(`${label}: (ws://\\S+)`);
+    const pattern = new RegExp(`${label}: ((?:ws|http)://\\S+)`);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const found = pattern.exec(output);
