@@ -25,11 +25,10 @@ beforeAll(async () => {
   });
   const script = bundle.outputFiles[0]?.contents ?? new Uint8Array();
   server = createServer((req, res) => {
-    if (req.url === "/") return res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-    if (req.url === "/vectors.js") {
-      return res.writeHead(200, { "content-type": "text/javascript" }).end(script);
-    }
-    res.writeHead(404).end();
+    if (req.url === "/") res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
+    else if (req.url === "/vectors.js") {
+      res.writeHead(200, { "content-type": "text/javascript" }).end(script);
+    } else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
