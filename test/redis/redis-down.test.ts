@@ -97,6 +97,9 @@ describe.skipIf(!hasServer)("Redis going down under session()", () => {
     const redis = await startAndConnect();
     // store: RedisStore → the bot's ledger (outbox, dedup ids) lives in Redis as well.
     const bot = new Bot<Ctx>({ store: new RedisStore(redis, { prefix: "down-full:" }) });
+    const reported: unknown[] = [];
+    bot.catch((err) => void reported.push(err.error));
+    bot.command("ping", (ctx) => ctx.reply("pong"));
     bot.use(session({ initial: () => ({ count: 0 }) }));
     bot.on("message", (ctx) => ctx.reply(String(++ctx.session.count)));
     const server = await start(bot);
@@ -106,6 +109,9 @@ describe.skipIf(!hasServer)("Redis going down under session()", () => {
     stopRedis();
     await expect.poll(() => redis.status, { timeout: 10_000 }).not.toBe("ready");
     expect(await chat.say("+1")).toMatchObject({ type: "error", code: "internal" });
+    // The message is refused before any middleware: no handler ran, so bot.catch hears nothing.
+    expect(await chat.say("/ping")).toMatchObject({ type: "error", code: "internal" });
+    expect(reported).toEqual([]);
     expect(chat.raw.closed).toBeUndefined();
 
     startRedis();
