@@ -183,11 +183,14 @@ export class BotClient extends EventEmitter<BotClientEvents> {
 
   /**
    * Closes the connection for good (no reconnect), after acknowledging what was received.
-   * Pending requests reject; unconfirmed messages stay queued for a later `connect()`.
-   * Resolves once the socket has closed.
+   * Pending requests reject, also those waiting for a first `connect()`; unconfirmed
+   * messages stay queued for a later `connect()`. Resolves once the socket has closed.
    */
   close(): Promise<void> {
-    if (this.current === "closed" || this.current === "idle") return Promise.resolve();
+    if (this.current === "closed" || this.current === "idle") {
+      this.outbox.pending.rejectAll(new ConnectionClosedError(1000, "client closed", false));
+      return Promise.resolve();
+    }
     this.acker.flush();
     const closed = this.link?.drop() ?? Promise.resolve();
     this.stop(new ConnectionClosedError(1000, "client closed", false));

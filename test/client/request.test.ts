@@ -104,6 +104,23 @@ describe("BotClient request/reply", () => {
     expect(client.state).toBe("closed");
   });
 
+  it("close() before connecting, or after closing, rejects requests waiting to be sent", async () => {
+    const client = new BotClient("ws://127.0.0.1:9", {
+      reconnect: false,
+      requestTimeoutMs: 60_000,
+    });
+    const waiting = client.request("queued before any connect()");
+    await client.close();
+    await expect(waiting).rejects.toBeInstanceOf(ConnectionClosedError);
+    expect(client.state).toBe("idle");
+    // The message itself stays queued for a later connect(), as after a close when open.
+    expect(client.unconfirmed).toBe(1);
+    await expect(client.connect()).rejects.toBeInstanceOf(ConnectionClosedError);
+    const again = client.request("queued after the client closed");
+    await client.close();
+    await expect(again).rejects.toThrow(/client closed/);
+  });
+
   it("validates its arguments with errors that name the option", () => {
     expect(() => new BotClient("http://x")).toThrow(TypeError);
     expect(() => new BotClient("ws://x", { requestTimeoutMs: -1 })).toThrow(/requestTimeoutMs/);

@@ -36,7 +36,10 @@ export interface IntentRecognizerOptions {
    * @default the model's `weight`, else 0.6
    */
   embeddingWeight?: number;
-  /** Called when `embed` fails for a message; that message is then recognised lexically. */
+  /**
+   * Called when `embed` fails, for the examples (retried with the next message) or for a
+   * message; that message is then recognised lexically.
+   */
   onEmbeddingError?: (error: unknown) => void;
 }
 
@@ -172,7 +175,7 @@ export class IntentRecognizer {
   /**
    * Like {@link recognize}, with the embeddings when the recognizer has them: the examples
    * are embedded (or read from the store) on first use, each message once. When `embed`
-   * fails for a message, that message is recognised lexically.
+   * fails, for the examples or for the message, the message is recognised lexically.
    */
   async recognizeAsync(text: string): Promise<IntentMatch | undefined> {
     const { ranking, threshold } = await this.hybridRank(text);
@@ -185,7 +188,10 @@ export class IntentRecognizer {
     return (await this.hybridRank(text)).ranking;
   }
 
-  /** The calibration of the hybrid score (the lexical one without embeddings). */
+  /**
+   * The calibration of the hybrid score (the lexical one without embeddings). Rejects when
+   * the examples cannot be embedded.
+   */
   async calibrationAsync(): Promise<IntentCalibration> {
     const hybrid = this.hybridModel();
     return hybrid === undefined ? this.calibration : (await hybrid).calibration;
@@ -197,15 +203,18 @@ export class IntentRecognizer {
     if (embeddings === undefined || hybrid === undefined) {
       return { ranking: this.rank(text), threshold: this.threshold };
     }
-    const { scorer, calibration } = await hybrid;
-    const model = this.current();
     let query: Float32Array;
+    let ready: Awaited<typeof hybrid>;
     try {
+      // The examples' vectors (retried on the next message after a failure), then the message's.
+      ready = await hybrid;
       query = await embedQuery(embeddings, text.slice(0, MAX_INTENT_CHARS));
     } catch (error) {
       onEmbeddingError?.(error);
       return { ranking: this.rank(text), threshold: this.threshold };
     }
+    const { scorer, calibration } = ready;
+    const model = this.current();
     // No word the model knows (e.g. word vectors and another language): the words alone.
     if (isZero(query)) return { ranking: this.rank(text), threshold: this.threshold };
     const lexical = this.lexical(model, text);

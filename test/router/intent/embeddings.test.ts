@@ -111,10 +111,34 @@ describe("pluggable embeddings", () => {
     expect(onEmbeddingError).toHaveBeenCalledOnce();
   });
 
-  it("rejects embedders that do not return one vector per text", async () => {
+  it("falls back to the words while the examples cannot be embedded, and retries", async () => {
+    const embeddings = fakeEmbeddings();
+    const working = embeddings.embed;
+    embeddings.embed = async () => {
+      throw new Error("API down");
+    };
+    const onEmbeddingError = vi.fn();
+    const hybrid = recognizer({ embeddings, onEmbeddingError });
+    // An example itself, and a message the words recognise: as without embeddings.
+    expect(await hybrid.recognizeAsync("when are you open")).toEqual({ name: "hours", score: 1 });
+    expect((await hybrid.recognizeAsync("when are you open today"))?.name).toBe("hours");
+    // The words alone do not know "trading on business days" (see the first test).
+    expect(await hybrid.recognizeAsync("are you trading on business days")).toBeUndefined();
+    expect(onEmbeddingError).toHaveBeenCalledTimes(3);
+    expect(onEmbeddingError).toHaveBeenLastCalledWith(new Error("API down"));
+    // Once the model answers again, the next message embeds the examples and uses them.
+    embeddings.embed = working;
+    expect((await hybrid.recognizeAsync("are you trading on business days"))?.name).toBe("hours");
+    expect(onEmbeddingError).toHaveBeenCalledTimes(3);
+  });
+
+  it("reports embedders that do not return one vector per text, and uses the words", async () => {
     const broken: Embeddings = { embed: async () => [] };
-    await expect(recognizer({ embeddings: broken }).recognizeAsync("hi")).rejects.toThrow(
-      /one vector per text/,
+    const onEmbeddingError = vi.fn();
+    const words = recognizer({ embeddings: broken, onEmbeddingError });
+    expect((await words.recognizeAsync("when are you open today"))?.name).toBe("hours");
+    expect(onEmbeddingError).toHaveBeenCalledWith(
+      expect.objectContaining({ message: expect.stringMatching(/one vector per text/) }),
     );
     expect(() => new IntentRecognizer({ embeddings: {} as never })).toThrow(TypeError);
     expect(() => new IntentRecognizer({ embeddingWeight: 2 })).toThrow(RangeError);
@@ -166,6 +190,25 @@ describe("pluggable embeddings", () => {
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/embeddings failed/), {
       error: expect.any(Error),
     });
+    await bot.stop();
+  });
+
+  it("new Bot({ embeddings }) answers by the words while the model is down from the start", async () => {
+    const warn = vi.fn();
+    const bot = new Bot({
+      embeddings: {
+        embed: async () => {
+          throw new Error("API down");
+        },
+      },
+      logger: { warn },
+    });
+    bot.intent("hours", INTENTS.hours ?? [], (ctx) => ctx.reply("hours"));
+    bot.on("message", (ctx) => ctx.reply("fallback"));
+    const client = createTestClient(bot);
+    expect((await client.send("when are you open today"))[0]?.text).toBe("hours");
+    expect((await client.send("tell me a joke about penguins"))[0]?.text).toBe("fallback");
+    expect(warn).toHaveBeenCalledTimes(2);
     await bot.stop();
   });
 
