@@ -44,7 +44,8 @@ function play(title, url, frames, { insist = 0, ...options } = {}) {
   return new Promise((resolve) => {
     console.log(`\n— ${title}`);
     const ws = new WebSocket(url, options);
-    const timer = setTimeout(() => ws.close(), insist === 0 ? 300 : 1500 + insist * 50);
+    // Done after 300 ms (an insisting client: 1 s after its last message).
+    let timer = setTimeout(() => ws.close(), insist === 0 ? 300 : 5000);
     ws.on("unexpected-response", (_req, res) => {
       console.log(`  HTTP ${res.statusCode} (upgrade refused)`);
       clearTimeout(timer);
@@ -59,6 +60,8 @@ function play(title, url, frames, { insist = 0, ...options } = {}) {
       console.log(`  < ${data}`);
       if (insisted || insist === 0 || JSON.parse(String(data)).code !== "rate_limited") return;
       insisted = true;
+      clearTimeout(timer);
+      timer = setTimeout(() => ws.close(), 1100 + insist * 50 + 1000);
       for (let i = 0; i < insist; i++) {
         setTimeout(
           () => {

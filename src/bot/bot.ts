@@ -17,15 +17,14 @@ import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
 import { intentSetup, withIntents } from "../router/intent/predicate.js";
-import { type BotOptions, checkMs, resolveDrainMs, type StopOptions } from "./options.js";
+import { type BotOptions, checkMs, ledgerOf, resolveDrainMs, type StopOptions } from "./options.js";
 
 export type { BotOptions } from "./options.js";
 
 import type { Broker } from "../storage/broker.js";
-import { isLedgerFactory } from "../storage/ledger.js";
-import { MemoryLedger } from "../storage/memory-ledger.js";
 import { MemoryStore } from "../storage/memory-store.js";
 import { assertStore, type Store } from "../storage/store.js";
+import { quietly } from "../util/maybe.js";
 import type { MaybePromise } from "../util/types.js";
 import { within } from "../util/within.js";
 import { Composer } from "./composer.js";
@@ -100,11 +99,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     this.errorHandler = (error) => logBotError(this.logger, error);
     if (options.telemetry !== undefined) this.timing = timedMiddleware;
     this.hub = new Hub<C>({
-      ledger:
-        options.ledger ??
-        (isLedgerFactory(this.store)
-          ? this.store.createLedger(this.limits)
-          : new MemoryLedger(this.limits)),
+      ledger: ledgerOf(options.ledger, this.store, this.limits),
       broker: options.broker,
       limits: this.limits,
       logger: this.logger,
@@ -181,8 +176,11 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       // Cancels from other nodes reach this node's turns (with a broker).
       await Promise.all([transport.listen(this.hub), this.hub.turns.listen()]);
     } catch (error) {
+      // Not half started: the transport stops serving, and a later start begins afresh.
       this.transports.delete(transport);
+      await quietly(() => transport.close(CloseCode.Internal, "server failed to start"));
       if (this.transports.size === 0) this.state = "stopped";
+      if (this.transports.size === 0) await quietly(() => this.hub.turns.unlisten());
       throw error;
     }
   }

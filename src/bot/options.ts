@@ -9,7 +9,8 @@ import type { Telemetry } from "../core/telemetry.js";
 import type { Embeddings } from "../router/intent/embeddings.js";
 import type { RecognizerFn } from "../router/intent/predicate.js";
 import type { Broker } from "../storage/broker.js";
-import type { Ledger } from "../storage/ledger.js";
+import { isLedgerFactory, type Ledger } from "../storage/ledger.js";
+import { MemoryLedger } from "../storage/memory-ledger.js";
 import type { Store } from "../storage/store.js";
 
 /** Options of {@link Bot}. Every one is optional. */
@@ -133,4 +134,10 @@ function checkMs(value: unknown, name: string, fallback: number): number {
     );
   }
   return value;
+}
+
+/** The ledger of a bot: the option, else the store's own (`RedisStore` has one), else memory. */
+export function ledgerOf(ledger: Ledger | undefined, store: Store, limits: Limits): Ledger {
+  if (ledger !== undefined) return ledger;
+  return isLedgerFactory(store) ? store.createLedger(limits) : new MemoryLedger(limits);
 }

@@ -171,11 +171,11 @@ export class BotClient extends EventEmitter<BotClientEvents> {
   }
 
   /**
-   * Asks the bot to stop handling message `id` (a streamed reply then ends with
-   * `end: "cancelled"` and the text so far). A message still queued (never sent) is dropped
-   * and its `request()` rejects with `CancelledError`; one sent before a lost connection is
-   * cancelled after the next welcome. Unknown or confirmed ids are ignored.
-   * @param id - the id `send()` returned
+   * Asks the bot to stop handling message `id`, the id `send()` returned (a streamed reply
+   * then ends `cancelled`, with the text so far). A message still queued (never sent) is
+   * dropped and its `request()` rejects with `CancelledError`; one sent before a lost
+   * connection is cancelled after the next welcome; any other id is sent as is while
+   * connected (another tab's message of this session stops too).
    */
   cancel(id: string): void {
     this.outbox.cancel(id);

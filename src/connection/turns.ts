@@ -173,8 +173,15 @@ export class Turns {
   async listen(): Promise<void> {
     const broker = this.config.broker;
     if (broker === undefined || this.listener !== undefined) return;
-    this.listener = (raw) => this.fromBroker(raw);
-    await broker.subscribe(CHANNEL, this.listener);
+    const listener = (raw: string) => this.fromBroker(raw);
+    this.listener = listener;
+    try {
+      await broker.subscribe(CHANNEL, listener);
+    } catch (error) {
+      // Not listening: the next start subscribes again.
+      if (this.listener === listener) this.listener = undefined;
+      throw error;
+    }
   }
 
   /** Stops listening (the bot stopped). */

@@ -6,6 +6,7 @@
 import type { Broker, BrokerListener } from "../storage/broker.js";
 import { commandTimeout, withDeadline } from "./deadline.js";
 import { isCluster, type RedisClient } from "./keys.js";
+import { whenReady } from "./ready.js";
 
 /** Options of {@link RedisBroker}. */
 export interface RedisBrokerOptions {
@@ -106,7 +107,10 @@ export class RedisBroker implements Broker {
     listeners.add(listener);
     if (listeners.size > 1) return;
     try {
-      const subscribed = this.sharded ? this.sub.ssubscribe(name) : this.sub.subscribe(name);
+      // A node may start before its subscriber has connected: wait for it, within the deadline.
+      const subscribed = whenReady(this.sub).then(() =>
+        this.sharded ? this.sub.ssubscribe(name) : this.sub.subscribe(name),
+      );
       await this.timed("subscribe", subscribed);
     } catch (error) {
       // Not subscribed (as far as we know): forget the listener, so the next subscribe of

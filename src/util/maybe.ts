@@ -73,3 +73,12 @@ export function always<T>(body: () => MaybePromise<T>, cleanup: () => void): May
     },
   );
 }
+
+/** Runs `body` and waits for it, ignoring whether it fails (a best-effort cleanup step). */
+export async function quietly(body: () => unknown): Promise<void> {
+  try {
+    await body();
+  } catch {
+    // best effort: the caller is already handling an earlier failure
+  }
+}

@@ -35,6 +35,7 @@ function frozenRedis() {
     {
       get: (_target, command) => {
         if (command === "then") return undefined; // not a thenable
+        if (command === "status") return "ready"; // connected, but it never answers
         if (command === "multi") return () => multi;
         return (...args: unknown[]) => {
           sent.push({ command: String(command), args });

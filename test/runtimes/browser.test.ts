@@ -12,7 +12,7 @@ const PAGE = `<!doctype html><script type="module" src="/vectors.js"></script>`;
 const ENTRY = `import { vectorsRun } from ${JSON.stringify(fixture("vectors.js"))};
 window.result = vectorsRun().catch((error) => ({ error: String(error?.stack ?? error) }));`;
 
-let server: Server;
+let server: Server | undefined;
 let origin: string;
 beforeAll(async () => {
   const bundle = await build({
@@ -24,16 +24,19 @@ beforeAll(async () => {
     logLevel: "silent",
   });
   const script = bundle.outputFiles[0]?.contents ?? new Uint8Array();
-  server = createServer((req, res) => {
+  const http = createServer((req, res) => {
     if (req.url === "/") res.writeHead(200, { "content-type": "text/html" }).end(PAGE);
     else if (req.url === "/vectors.js") {
       res.writeHead(200, { "content-type": "text/javascript" }).end(script);
     } else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = http;
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server?.close(() => resolve())));
+afterAll(
+  () => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+);
 
 browserSuite("word vectors in chromium")("the built package in chromium", () => {
   it("computes the bundled word vectors, and recognises with them, as Node does", {

@@ -11,6 +11,14 @@ import type { Store } from "../../storage/store.js";
 export type EmbeddingVector = readonly number[] | Float32Array;
 
 /**
+ * An embedder broke its contract (not one vector per text): a bug to fix, reported as an
+ * error rather than answered around like an outage of the model. Internal.
+ */
+export class EmbeddingsContractError extends TypeError {
+  override readonly name = "EmbeddingsContractError";
+}
+
+/**
  * A sentence embedding model.
  * @example
  * ```ts
@@ -129,7 +137,7 @@ export async function embedCached(
     const batch = missing.slice(start, start + EMBED_BATCH);
     const vectors = await embeddings.embed(batch.map((i) => texts[i] as string));
     if (!Array.isArray(vectors) || vectors.length !== batch.length) {
-      throw new TypeError(
+      throw new EmbeddingsContractError(
         `embeddings.embed(texts) must return one vector per text: got ${Array.isArray(vectors) ? vectors.length : typeof vectors} for ${batch.length}`,
       );
     }

@@ -7,7 +7,14 @@
 import type { Store } from "../../storage/store.js";
 import { CALIBRATION_CHAT } from "./background.js";
 import { type CalibrationScorer, lexicalScorer } from "./calibrate.js";
-import { dotProduct, type Embeddings, embedCached, isZero, toUnit } from "./embeddings.js";
+import {
+  dotProduct,
+  type Embeddings,
+  EmbeddingsContractError,
+  embedCached,
+  isZero,
+  toUnit,
+} from "./embeddings.js";
 import type { Model } from "./model.js";
 
 /** The embedding vectors of a model's examples, and how to score with them. */
@@ -116,6 +123,8 @@ export function blend(
 /** The unit vector of one message. */
 export async function embedQuery(embeddings: Embeddings, text: string): Promise<Float32Array> {
   const [vector] = await embeddings.embed([text]);
-  if (vector === undefined) throw new TypeError("embeddings.embed([text]) returned no vector");
+  if (vector === undefined) {
+    throw new EmbeddingsContractError("embeddings.embed([text]) returned no vector");
+  }
   return toUnit(vector);
 }

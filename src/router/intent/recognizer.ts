@@ -11,7 +11,12 @@
 import type { IntentMatch } from "../../core/context.js";
 import type { Store } from "../../storage/store.js";
 import { calibrate, type IntentCalibration } from "./calibrate.js";
-import { assertEmbeddings, type Embeddings, isZero } from "./embeddings.js";
+import {
+  assertEmbeddings,
+  type Embeddings,
+  EmbeddingsContractError,
+  isZero,
+} from "./embeddings.js";
 import { blend, EmbeddingScorer, embedQuery } from "./hybrid.js";
 import { buildModel, type Model, vectorize } from "./model.js";
 import { MAX_INTENT_CHARS } from "./query.js";
@@ -37,8 +42,9 @@ export interface IntentRecognizerOptions {
    */
   embeddingWeight?: number;
   /**
-   * Called when `embed` fails, for the examples (retried with the next message) or for a
-   * message; that message is then recognised lexically.
+   * Called when `embed` fails, for a message or for the examples (embedded again after a
+   * back-off of 1 s, doubling up to a minute); the message is then recognised lexically.
+   * An embedder that breaks its contract (not one vector per text) is an error instead.
    */
   onEmbeddingError?: (error: unknown) => void;
 }
@@ -83,6 +89,9 @@ export class IntentRecognizer {
   private model: Model | undefined;
   private calibrated: IntentCalibration | undefined;
   private hybrid: Promise<{ scorer: EmbeddingScorer; calibration: IntentCalibration }> | undefined;
+  /** Failures to embed the examples in a row, and when to try again. */
+  private failures = 0;
+  private retryAt = 0;
 
   /** @param options - see {@link IntentRecognizerOptions} */
   constructor(options: IntentRecognizerOptions = {}) {
@@ -175,7 +184,8 @@ export class IntentRecognizer {
   /**
    * Like {@link recognize}, with the embeddings when the recognizer has them: the examples
    * are embedded (or read from the store) on first use, each message once. When `embed`
-   * fails, for the examples or for the message, the message is recognised lexically.
+   * fails, for the examples or for the message, the message is recognised lexically (see
+   * {@link IntentRecognizerOptions.onEmbeddingError}).
    */
   async recognizeAsync(text: string): Promise<IntentMatch | undefined> {
     const { ranking, threshold } = await this.hybridRank(text);
@@ -189,8 +199,8 @@ export class IntentRecognizer {
   }
 
   /**
-   * The calibration of the hybrid score (the lexical one without embeddings). Rejects when
-   * the examples cannot be embedded.
+   * The calibration in use: the hybrid score's (the lexical one without embeddings, or
+   * while the examples wait to be embedded again). Rejects when embedding them fails.
    */
   async calibrationAsync(): Promise<IntentCalibration> {
     const hybrid = this.hybridModel();
@@ -203,18 +213,19 @@ export class IntentRecognizer {
     if (embeddings === undefined || hybrid === undefined) {
       return { ranking: this.rank(text), threshold: this.threshold };
     }
+    const model = this.current();
     let query: Float32Array;
     let ready: Awaited<typeof hybrid>;
     try {
-      // The examples' vectors (retried on the next message after a failure), then the message's.
+      // The examples' vectors (embedded again after a back-off if that failed), the message's.
       ready = await hybrid;
       query = await embedQuery(embeddings, text.slice(0, MAX_INTENT_CHARS));
     } catch (error) {
+      if (error instanceof EmbeddingsContractError) throw error; // a broken embedder: a bug
       onEmbeddingError?.(error);
       return { ranking: this.rank(text), threshold: this.threshold };
     }
     const { scorer, calibration } = ready;
-    const model = this.current();
     // No word the model knows (e.g. word vectors and another language): the words alone.
     if (isZero(query)) return { ranking: this.rank(text), threshold: this.threshold };
     const lexical = this.lexical(model, text);
@@ -228,16 +239,28 @@ export class IntentRecognizer {
   private hybridModel() {
     const { embeddings, store, embeddingWeight = 0.6 } = this.options;
     if (embeddings === undefined) return undefined;
+    if (this.hybrid !== undefined) return this.hybrid;
+    // After a failure the examples are embedded again once a back-off has passed (1 s,
+    // doubling up to a minute); meanwhile messages are recognised by their words alone.
+    if (Date.now() < this.retryAt) return undefined;
     const model = this.current();
-    this.hybrid ??= EmbeddingScorer.create(model, embeddings, store).then((scorer) => ({
+    const hybrid = EmbeddingScorer.create(model, embeddings, store).then((scorer) => ({
       scorer,
       calibration: calibrate(model, this.fixed, scorer.calibrationScorer(embeddingWeight)),
     }));
-    // A failed embedding of the examples is retried on the next message.
-    this.hybrid.catch(() => {
-      this.hybrid = undefined;
-    });
-    return this.hybrid;
+    this.hybrid = hybrid;
+    hybrid.then(
+      () => {
+        this.failures = 0;
+      },
+      (error: unknown) => {
+        if (this.hybrid !== hybrid) return;
+        this.hybrid = undefined;
+        if (error instanceof EmbeddingsContractError) return; // reported with every message
+        this.retryAt = Date.now() + Math.min(60_000, 1000 * 2 ** this.failures++);
+      },
+    );
+    return hybrid;
   }
 
   private lexical(model: Model, text: string): Float64Array {

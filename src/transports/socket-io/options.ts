@@ -26,8 +26,8 @@ type SharedOptions = Pick<
 
 /**
  * Options of `attachToSocketIO`. Capacity, per-address budgets (connections, rate, failed
- * logins) and `trustProxy` work as in `botwire/ws`; a refused socket gets a `connect_error`
- * whose `data` is `{ status, code, retryAfterMs? }` (503/429 and close code 1013).
+ * logins) and `trustProxy` work as in `botwire/ws`, checked once the socket has connected:
+ * a refused socket gets the close event with code 1013 and is disconnected.
  *
  * Not here, because Socket.IO owns them: the origin check (`cors` for HTTP long-polling and
  * `allowRequest` for every transport — `cors` does not stop a WebSocket), the largest
