@@ -15,8 +15,12 @@ export class Activity {
   /** @param report - called with each activity frame, and with an `idle` one when the shown activity ends here */
   constructor(private readonly report: (event: ActivityEvent) => void) {}
 
-  /** An activity frame arrived: it replaces the current one (`idle` clears it). */
+  /**
+   * An activity frame arrived: it replaces the current one (`idle` clears it). An `idle`
+   * while nothing is shown (the final reply already ended it) changes nothing: not reported.
+   */
   show(event: ActivityEvent): void {
+    if (event.kind === "idle" && this.current === undefined) return;
     this.reset();
     if (event.kind !== "idle") {
       this.current = event;

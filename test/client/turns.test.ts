@@ -136,6 +136,12 @@ describe("activity", () => {
     expect(client.activity?.kind).toBe("thinking");
     server.send({ type: "message", seq: 3, replyTo: a, stream: "s", text: "a done", end: "done" });
     await until(() => client.activity === undefined, "cleared by the final");
+    // The server's own idle after the final (as a bot sends it) is no second change.
+    server.send(
+      { type: "activity", replyTo: a, kind: "idle", ttlMs: 5000 },
+      { type: "message", seq: 4, text: "sentinel" },
+    );
+    await until(() => client.lastSeq === 4, "sentinel");
     expect(seen.of<ActivityEvent>("activity").map((e) => [e.kind, e.replyTo])).toEqual([
       ["thinking", a],
       ["idle", a],
