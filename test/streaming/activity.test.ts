@@ -128,7 +128,7 @@ describe("typing while a handler runs", () => {
     expect(client.activities).toEqual([]);
   });
 
-  it("shows typing while a stream waits for its first text, and stops once the text flows", async () => {
+  it("shows typing while a stream waits for its first text, and ends it once the text flows", async () => {
     bot = new Bot({ logger: false, streaming: { typingDelayMs: 10, typingTtlMs: 30 } });
     bot.on("message", (ctx) =>
       ctx.replyStream(
@@ -146,9 +146,35 @@ describe("typing while a handler runs", () => {
     const firstDelta = client.frames.findIndex((f) => f.type === "delta");
     const before = client.frames.slice(0, firstDelta).filter((f) => f.type === "activity");
     const after = client.frames.slice(firstDelta).filter((f) => f.type === "activity");
-    expect(before.length).toBeGreaterThanOrEqual(1);
-    expect(before.every((a) => a.type === "activity" && a.kind === "typing")).toBe(true);
-    // While the text flows (150 ms, several renewal periods) no typing: only the final idle.
-    expect(after.map((a) => a.type === "activity" && a.kind)).toEqual(["idle"]);
+    // Typing (renewed) until the text flows, then idle right before its first piece.
+    const kinds = before.map((a) => a.type === "activity" && a.kind);
+    expect(kinds.length).toBeGreaterThanOrEqual(2);
+    expect(kinds.at(-1)).toBe("idle");
+    expect(kinds.slice(0, -1).every((kind) => kind === "typing")).toBe(true);
+    // While the text flows (150 ms, several renewal periods) no indicator, and no second idle.
+    expect(after).toEqual([]);
+  });
+  it("keeps a handler's own indicator while its stream flows, until the turn ends", async () => {
+    bot = new Bot({ logger: false, streaming: { typingDelayMs: 5, typingTtlMs: 30 } });
+    bot.on("message", async (ctx) => {
+      ctx.activity("thinking", { label: "model" });
+      await ctx.replyStream(
+        (async function* () {
+          await sleep(20);
+          yield "a ";
+          await sleep(20);
+          yield "b";
+        })(),
+      );
+    });
+    const client = createTestClient(bot);
+    await client.send("go");
+    const kinds = client.frames.map((f) => (f.type === "activity" ? f.kind : f.type));
+    expect(kinds.filter((k) => k === "thinking" || k === "idle" || k === "typing")).toEqual([
+      "thinking",
+      "idle",
+    ]);
+    // The idle comes with the end of the turn, after the stream's last text.
+    expect(kinds.lastIndexOf("delta")).toBeLessThan(kinds.indexOf("idle"));
   });
 });
