@@ -207,15 +207,17 @@ export class RedisLedger implements Ledger {
   private async claiming(session: string, id: string): Promise<Claim> {
     const result = (await this.redis.eval(
       CLAIM,
-      2,
+      3,
       this.key("seen", session),
       this.key("seenq", session),
+      this.key("sess", session),
       id,
       Date.now(),
       this.lease,
       this.window,
       this.ttl,
     )) as [string, string?];
+    if (result[0] === "lost") throw new SessionLostError(session);
     if (result[0] === "new") return { state: "new" };
     if (result[0] === "pending") return { state: "pending" };
     const seqs = JSON.parse(result[1] ?? "[]") as number[];

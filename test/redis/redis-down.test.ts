@@ -100,6 +100,8 @@ describe.skipIf(!hasServer)("Redis going down under session()", () => {
     const reported: unknown[] = [];
     bot.catch((err) => void reported.push(err.error));
     bot.command("ping", (ctx) => ctx.reply("pong"));
+    let quietRuns = 0;
+    bot.command("quiet", () => void quietRuns++); // answers nothing
     bot.use(session({ initial: () => ({ count: 0 }) }));
     bot.on("message", (ctx) => ctx.reply(String(++ctx.session.count)));
     const server = await start(bot);
@@ -117,9 +119,14 @@ describe.skipIf(!hasServer)("Redis going down under session()", () => {
     startRedis();
     await expect.poll(() => redis.status, { timeout: 10_000 }).toBe("ready");
     // Redis came back empty: the session is gone, so the server closes with 1011 instead of
-    // reusing seqs the client already has; a reconnect with the old id gets a fresh session.
-    chat.post("+1");
+    // reusing seqs the client already has — at the next message, even one that gets no
+    // reply; a reconnect with the old id gets a fresh session.
+    const quiet = chat.post("/quiet");
     expect((await chat.raw.waitClose()).code).toBe(1011);
+    // Refused at its claim: not handled, nothing sent about it; the client keeps it unconfirmed
+    // and sends it again in its fresh session.
+    expect(chat.raw.frames.filter((f) => f.replyTo === quiet)).toEqual([]);
+    expect(quietRuns).toBe(0);
     const again = await connect(server.url, {
       session: chat.welcome.session,
       lastSeq: chat.lastSeq(),
