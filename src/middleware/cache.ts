@@ -47,7 +47,10 @@ export interface CacheStats {
   hits: number;
   /** Messages that ran the rest of the chain. */
   misses: number;
-  /** Misses whose replies were not stored because they read `ctx.user` or `ctx.session`. */
+  /**
+   * Misses whose replies were not stored because they read `ctx.user`, `ctx.session`,
+   * `ctx.history`, `ctx.dialog` or `ctx.sessionId`.
+   */
   personal: number;
 }
 
@@ -94,7 +97,8 @@ function positive(name: string, value: unknown): number {
  * chain sent, once it finished without throwing; nothing for a chain that sent nothing.
  *
  * Personal replies are never shared: with the default key, a reply whose chain read
- * `ctx.user` or `ctx.session` is not stored (see `stats.personal`). A custom `key` turns
+ * `ctx.user`, `ctx.session`, `ctx.history`, `ctx.dialog` or `ctx.sessionId` is not stored
+ * (see `stats.personal`). A custom `key` turns
  * this check off — the key then says who shares an entry.
  *
  * @param options - see {@link CacheOptions}

@@ -5,7 +5,7 @@
  */
 
 /** Properties whose use makes a reply depend on who asked. */
-export const PERSONAL_PROPERTIES = ["user", "session"] as const;
+export const PERSONAL_PROPERTIES = ["user", "session", "history", "dialog", "sessionId"] as const;
 
 function lookup(target: object, name: string) {
   for (let o: object | null = target; o !== null; o = Object.getPrototypeOf(o)) {

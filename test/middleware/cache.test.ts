@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Bot, cache } from "../../src/index.js";
+import { Bot, type Context, cache, type SessionFlavor, session } from "../../src/index.js";
 import { createTestClient } from "../../src/testing/index.js";
 import { normalizeQuestion } from "../../src/text/index.js";
 
@@ -78,6 +78,31 @@ describe("cache()", () => {
     const [rb2] = await b.send("my id");
     expect(perSession.stats).toMatchObject({ hits: 1, misses: 2 });
     expect(rb2?.text).toBe(`id ${(rb?.text ?? "").replace("you are ", "")}`);
+    await bot.stop();
+  });
+
+  it("never shares a reply that read ctx.history, ctx.dialog or ctx.sessionId", async () => {
+    const bot = new Bot<Context & SessionFlavor<object>>();
+    const faq = cache();
+    bot.use(session({ initial: () => ({}), history: 5 }));
+    bot.hears("what did i say", faq, (ctx) =>
+      ctx.reply(`you said: ${ctx.history.map((t) => t.text).join(" | ")}`),
+    );
+    bot.hears("which session", faq, (ctx) => ctx.reply(`session ${ctx.sessionId.slice(0, 8)}`));
+    bot.hears("in a dialog", faq, (ctx) => ctx.reply(`dialog: ${ctx.dialog.active}`));
+    bot.on("message", (ctx) => ctx.reply("noted"));
+    const alice = createTestClient(bot);
+    const bob = createTestClient(bot);
+    await alice.send("my password is hunter2");
+    await alice.send("what did i say");
+    const [toBob] = await bob.send("what did i say");
+    expect(toBob?.text).not.toContain("hunter2");
+    const [a] = await alice.send("which session");
+    const [b] = await bob.send("which session");
+    expect(a?.text).not.toBe(b?.text);
+    await alice.send("in a dialog");
+    await bob.send("in a dialog");
+    expect(faq.stats).toEqual({ hits: 0, misses: 6, personal: 6 });
     await bot.stop();
   });
 
