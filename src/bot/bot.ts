@@ -12,7 +12,7 @@ import type { BotEvents } from "../core/events.js";
 import { type Limits, resolveLimits } from "../core/limits.js";
 import { type Logger, resolveLogger } from "../core/logger.js";
 import { resolveStreaming } from "../core/streaming.js";
-import type { Transport } from "../core/transport.js";
+import { isTransport, type Transport } from "../core/transport.js";
 import { CloseCode } from "../protocol/codes.js";
 import { encodeMessage } from "../protocol/encode.js";
 import type { OutgoingMessage } from "../protocol/frames.js";
@@ -22,6 +22,7 @@ import { type BotOptions, checkMs, ledgerOf, resolveDrainMs, type StopOptions } 
 export type { BotOptions } from "./options.js";
 
 import type { Broker } from "../storage/broker.js";
+import { isSessionLost } from "../storage/errors.js";
 import { MemoryStore } from "../storage/memory-store.js";
 import { assertStore, type Store } from "../storage/store.js";
 import { quietly } from "../util/maybe.js";
@@ -192,14 +193,16 @@ export class Bot<C extends Context = Context> extends Composer<C> {
    * the window, and the bot goes on serving them until they leave or the window ends, then
    * waits (up to `stopTimeoutMs`) for handlers still running, whose replies reach the
    * outbox, before it closes what is left. Idempotent; resolves when fully stopped.
-   * @param transport - stop only this transport (the bot stops when none is left; a drain
-   *   applies when the whole bot stops)
+   * @param transport - stop only this transport, if it runs (the bot stops when none is
+   *   left; a drain applies when the whole bot stops); or the options: `stop({ drainMs })`
    * @param options - see {@link StopOptions}
    */
-  stop(transport?: Transport, options: StopOptions = {}): Promise<void> {
+  stop(transport?: Transport | StopOptions, options: StopOptions = {}): Promise<void> {
+    if (transport !== undefined && !isTransport(transport)) return this.stop(undefined, transport);
     const drainMs = resolveDrainMs(options);
+    if (transport !== undefined && !this.transports.has(transport)) return Promise.resolve();
     if (transport !== undefined && this.transports.size > 1) {
-      if (!this.transports.delete(transport)) return Promise.resolve();
+      this.transports.delete(transport);
       return Promise.resolve(transport.close(CloseCode.GoingAway, "server shutting down"));
     }
     if (this.state === "stopped") return Promise.resolve();
@@ -269,16 +272,14 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   /** Queues one pushed message (no `replyTo`) for each session; resolves with their count. */
   private async deliverAll(sessions: readonly string[], body: OutgoingMessage): Promise<number> {
     const encode = (seq: number) => encodeMessage(seq, body);
-    const queued = sessions.map((session) => {
-      try {
-        return this.hub.deliver(session, encode);
-      } catch (error) {
-        // Reported after the others are queued: one lost session must not stop the rest.
-        return Promise.reject(error);
-      }
-    });
-    await Promise.all(queued);
-    return sessions.length;
+    // A session gone meanwhile (expired, yet still listed in a room) is skipped, not an error;
+    // any other failure is reported after the others are queued.
+    const results = await Promise.allSettled(
+      sessions.map(async (session) => this.hub.deliver(session, encode)),
+    );
+    const failed = results.find((r) => r.status === "rejected" && !isSessionLost(r.reason));
+    if (failed?.status === "rejected") throw failed.reason;
+    return results.filter((r) => r.status === "fulfilled").length;
   }
 
   private async report(error: unknown, ctx: C): Promise<void> {

@@ -75,3 +75,8 @@ export interface Transport {
    */
   stopAccepting?(): void;
 }
+
+/** Whether `value` is a transport (has `listen`), not an options object. Internal. */
+export function isTransport(value: object): value is Transport {
+  return typeof (value as { listen?: unknown }).listen === "function";
+}

@@ -16,3 +16,8 @@ export class SessionLostError extends Error {
     this.name = "SessionLostError";
   }
 }
+
+/** Whether `error` is a {@link SessionLostError} (a session gone from the ledger). Internal. */
+export function isSessionLost(error: unknown): boolean {
+  return error instanceof SessionLostError;
+}

@@ -87,6 +87,24 @@ describe("rooms and broadcast", () => {
     await b.stop();
   });
 
+  it("skips a member whose session expired meanwhile and reaches the others", async () => {
+    const bot = new Bot({ limits: { sessionTtlMs: 100 }, logger: false });
+    bot.command("join", async (ctx) => {
+      await ctx.join("news");
+      return ctx.reply("joined");
+    });
+    const gone = createTestClient(bot);
+    const live = createTestClient(bot);
+    await gone.send("/join");
+    await live.send("/join");
+    await gone.close();
+    await new Promise((r) => setTimeout(r, 250)); // its session expires; the room still lists it
+    expect(await bot.broadcast("news", "hi")).toBe(1);
+    await tick();
+    expect(live.messages.map((m) => m.text)).toContain("hi");
+    await bot.stop();
+  });
+
   it("rejects bad room names and recipients", async () => {
     const bot = new Bot();
     await expect(bot.broadcast("", "x")).rejects.toThrow(TypeError);

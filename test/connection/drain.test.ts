@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DRAIN_SPREAD } from "../../src/connection/drain.js";
 import { Bot } from "../../src/index.js";
 import type { GoawayFrame } from "../../src/protocol/index.js";
-import { createTestClient } from "../../src/testing/index.js";
+import { createTestClient, MemoryTransport } from "../../src/testing/index.js";
 import { type ServeHandle, serve } from "../../src/transports/ws/index.js";
 import { until } from "../helpers/until.js";
 import { RawClient } from "../helpers/ws-client.js";
@@ -118,6 +118,22 @@ describe("draining before a stop", () => {
     await first.close();
     await late.close();
     await stopped;
+  });
+
+  it("takes the options first too (bot.stop({ drainMs })), and ignores a transport not running", async () => {
+    const bot = new Bot({ logger: false });
+    const client = createTestClient(bot);
+    await until(() => client.session !== undefined, "the welcome");
+    // Another transport, never started: stopping it leaves the bot running.
+    await bot.stop(new MemoryTransport());
+    expect(bot.running).toBe(true);
+    const stopped = bot.stop({ drainMs: 60_000 });
+    await until(() => client.frames.some((f) => f.type === "goaway"), "a goaway");
+    expect(bot.running).toBe(true); // draining: still serving until the client leaves
+    await client.close();
+    await stopped;
+    expect(bot.running).toBe(false);
+    expect(() => bot.stop({ drainMs: -1 })).toThrow(/drainMs/);
   });
 
   it("rejects a bad drainMs naming it", () => {
