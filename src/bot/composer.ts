@@ -27,9 +27,10 @@ import { isCommand, isUpdate, matchesText, type Trigger } from "../router/predic
  *
  * @example
  * ```ts
- * const admin = new Composer();
+ * type Ctx = Context & AuthFlavor<{ id: string; role: string }>;
+ * const admin = new Composer<Ctx>();
  * admin.command("stats", (ctx) => ctx.reply("42 users"));
- * bot.filter((ctx) => ctx.user?.role === "admin", admin);
+ * bot.filter((ctx) => ctx.user?.role === "admin", admin); // bot: a Bot<Ctx>
  * ```
  */
 export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
@@ -192,7 +193,7 @@ export class Composer<C extends Context = Context> implements MiddlewareObj<C> {
    * bot.command("cancel", (ctx) => { ctx.dialog.exit(); return ctx.reply("Cancelled."); });
    * bot.dialog<{ name?: string }>("signup", [
    *   (ctx) => ctx.reply("Your name?"),
-   *   (ctx) => { ctx.dialog.state.name = ctx.text; return ctx.reply("Thanks!"); },
+   *   (ctx) => { ctx.dialog.state.name = ctx.text ?? ""; return ctx.reply("Thanks!"); },
    * ]);
    * bot.command("signup", (ctx) => ctx.dialog.enter("signup"));
    * ```

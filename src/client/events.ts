@@ -11,7 +11,10 @@ export type ClientState = "idle" | "connecting" | "open" | "reconnecting" | "clo
 export interface OpenEvent {
   /** The protocol session id. */
   session: string;
-  /** Whether the earlier session was resumed (false on the first connection). */
+  /**
+   * Whether the earlier session was resumed (false on the first connection, unless the
+   * `resume` option named a session the server still had).
+   */
   resumed: boolean;
   /** True when bot messages were lost for good: the server's outbox no longer had them, or the session expired. */
   gap: boolean;
@@ -93,7 +96,8 @@ export interface BotClientEvents {
   retract: (event: RetractEvent) => void;
   /**
    * The server is done with a message this client sent (a reply, a receipt or an error
-   * frame about it arrived); it will not be re-sent. Useful for "delivered" ticks.
+   * frame about it arrived, but `rate_limited`: that message is sent again after its
+   * `retryAfterMs`); it will not be re-sent. Useful for "delivered" ticks.
    */
   confirmed: (id: string) => void;
   /** An open connection closed, or the client stopped for good. */
@@ -102,7 +106,11 @@ export interface BotClientEvents {
   reconnecting: (event: ReconnectingEvent) => void;
   /** The server asked the client to reconnect elsewhere soon (it is draining). */
   goaway: (event: GoawayEvent) => void;
-  /** A server `error` frame no request was waiting for, or a malformed server frame. */
+  /**
+   * A server `error` frame no request was waiting for, a `rate_limited` one (its message is
+   * sent again later, its request goes on waiting), a malformed server frame, or a failure
+   * of the `token` function (the client then connects without a token).
+   */
   error: (error: Error) => void;
 }
 

@@ -62,7 +62,8 @@ export interface Limits extends LedgerLimits {
    */
   maxBufferedBytes: number;
   /**
-   * Close connections that send neither `hello` nor a message within this time (4408).
+   * Close connections not welcomed within this time (4408): no `hello` or message came, or
+   * the handshake (e.g. `auth`'s `verify`) took longer.
    * Transports may override it per connection (`serve({ helloTimeoutMs })`).
    * @default 10000
    */

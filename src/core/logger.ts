@@ -8,7 +8,7 @@
 export interface Logger {
   /** Verbose diagnostics: refused requests, bad frames, protocol errors of clients. */
   debug?(message: string, details?: Record<string, unknown>): void;
-  /** Lifecycle notes (started, stopped). */
+  /** Informational notes (botwire itself writes none today; the level is yours to use). */
   info?(message: string, details?: Record<string, unknown>): void;
   /** Recoverable problems: a broker or ledger call that failed, a misconfiguration. */
   warn?(message: string, details?: Record<string, unknown>): void;

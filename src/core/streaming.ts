@@ -63,7 +63,8 @@ export interface StreamingOptions {
    */
   maxStreamChars?: number;
   /**
-   * A handler still running this long after its message arrived shows `typing` to the
+   * A handler still running this long after its turn started (a message waiting behind
+   * another of its session starts when that one ends) shows `typing` to the
    * session's clients (renewed while it runs, `idle` when it ends). `0` turns it off.
    * @default 600
    */

@@ -38,10 +38,11 @@ export interface RateLimitOptions<C extends Context = Context> {
    */
   store?: AtomicStore;
   /**
-   * Messages a client may send while told to wait (after a refusal, before its
-   * `retryAfterMs` is over) before the connection is closed with 4429. Messages already on
-   * their way when the refusal was sent do not count: a client that honours `retryAfterMs`
-   * (as `BotClient` does) is refused and paced, never closed.
+   * The connection is closed with 4429 at the `maxViolations`th message a client sends
+   * while told to wait (more than a second after a refusal, before its `retryAfterMs` is
+   * over). Messages that may have been on their way when the refusal was sent do not count:
+   * a client that honours `retryAfterMs` (as `BotClient` does) is refused and paced, never
+   * closed.
    * @default 10
    */
   maxViolations?: number;
@@ -74,8 +75,8 @@ function resolveKey<C extends Context>(key: RateLimitKey<C>) {
 /**
  * Limits how many messages pass per window. A message over the limit gets a
  * `rate_limited` error frame with `retryAfterMs` (when the window ends) and no handler
- * runs; a client that keeps sending (`maxViolations` refusals in one window) is closed
- * with 4429. Only messages count; connect and disconnect updates pass.
+ * runs; a client that keeps sending while told to wait (`maxViolations` messages) is
+ * closed with 4429. Only messages count; connect and disconnect updates pass.
  *
  * @param options - see {@link RateLimitOptions}
  * @example

@@ -48,9 +48,11 @@ export interface SessionOptions<S, C extends Context = Context> {
    */
   store?: Store;
   /**
-   * Delete a session that has not changed for this long. The expiry restarts on every
-   * write (and a session is only written when it changed).
-   * @default undefined (kept until the store evicts it)
+   * Delete a session that has not been written for this long. The expiry restarts on every
+   * write: a change, or a renewal (an unchanged session is written back by the first update
+   * after half its `ttlMs`, so a session in use does not expire).
+   * @default none for a session keyed by a user id or your `getKey` (kept until the store
+   *   evicts it); the bot's `limits.sessionTtlMs` (24 h) for one keyed by the protocol session
    */
   ttlMs?: number;
   /**

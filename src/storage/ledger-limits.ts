@@ -12,17 +12,20 @@ export interface LedgerLimits {
    */
   outboxMessages: number;
   /**
-   * Bytes of bot messages kept per session for replay until acknowledged.
+   * Size of the bot messages kept per session for replay until acknowledged, counted in
+   * UTF-16 code units of their frames (about bytes for ASCII text). The in-memory ledger
+   * applies it; `RedisLedger` bounds an outbox by `outboxMessages` and the session's TTL.
    * @default 1048576 (1 MiB)
    */
   outboxBytes: number;
   /**
-   * How long an unacknowledged bot message is kept for replay.
+   * How long an unacknowledged bot message is kept for replay (the in-memory ledger;
+   * `RedisLedger` keeps it as long as the session).
    * @default 86400000 (24 h)
    */
   outboxAgeMs: number;
   /**
-   * Bytes of outbox all sessions of the in-memory ledger may hold together; beyond it the
+   * Outbox size (in UTF-16 code units) all sessions of the in-memory ledger may hold together; beyond it the
    * least recently used sessions are forgotten (their clients get a fresh session).
    * @default 268435456 (256 MiB)
    */

@@ -99,7 +99,7 @@ export interface TestClient {
   cancel(id?: string): void;
   /** The protocol session id, once welcomed. */
   readonly session: string | undefined;
-  /** The close code and reason if the server closed the connection. */
+  /** The close code and reason once the connection closed (by the server, or by `close()`). */
   readonly closed: CloseInfo | undefined;
   /** Closes the connection and waits until the bot has processed the disconnect. */
   close(): Promise<void>;

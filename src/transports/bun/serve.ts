@@ -38,7 +38,8 @@ export interface BunHandle {
   /**
    * Stops gracefully: refuses new upgrades, closes open connections with 1001, waits for
    * handlers. With `{ drainMs }` it drains first (see `StopOptions`): new upgrades get 503
-   * and clients are told to reconnect elsewhere, each at a moment of its own.
+   * and clients are told to reconnect elsewhere, each at a moment of its own. When the bot
+   * also runs on another transport, only this one stops (1001 at once, no drain).
    */
   close(options?: StopOptions): Promise<void>;
 }

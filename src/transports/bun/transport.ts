@@ -7,7 +7,7 @@
 import { type Logger, silentLogger } from "../../core/logger.js";
 import type { ConnectionOptions, Transport, TransportHost } from "../../core/transport.js";
 import { CloseCode } from "../../protocol/codes.js";
-import { Admission } from "../policy/index.js";
+import { Admission, DRAIN_RETRY_AFTER_MS } from "../policy/index.js";
 import { RefusalLog } from "../ws/refusals.js";
 import { BunConnection, type ConnectionOwner } from "./connection.js";
 import { headerRecord, isWebSocketUpgrade, pathOf, refusal } from "./http.js";
@@ -113,7 +113,7 @@ export class BunTransport implements Transport, ConnectionOwner {
 
   private async admit(request: Request, server: BunServer): Promise<Response | undefined> {
     if (this.host === undefined || !this.accepting) {
-      return refusal(503, "not accepting connections");
+      return refusal(503, "not accepting connections", DRAIN_RETRY_AFTER_MS);
     }
     const headers = headerRecord(request);
     const peer = server.requestIP?.(request)?.address;
@@ -130,7 +130,7 @@ export class BunTransport implements Transport, ConnectionOwner {
     }
     if (this.host === undefined) {
       this.admission.leave(address);
-      return refusal(503, "not accepting connections");
+      return refusal(503, "not accepting connections", DRAIN_RETRY_AFTER_MS);
     }
     const user = verdict?.user;
     const connection = new BunConnection(

@@ -18,7 +18,7 @@ import { localId } from "../../util/id.js";
 export interface MemoryPeer {
   /** Called with each frame the server sends. */
   receive(frame: string): void;
-  /** Called once when the server closes the connection. */
+  /** Called once when the connection closes, by the server or by the client's handle. */
   closed(code: number, reason: string): void;
 }
 

@@ -40,13 +40,16 @@ export type RefusalReason =
   | "hook"
   | "timeout";
 
+/** `Retry-After` of an upgrade refused while draining: the client should try another node. */
+export const DRAIN_RETRY_AFTER_MS = 5000;
+
 /** A refusal: the HTTP status, a short body, and for 429 when to try again. */
 export interface Refusal {
   /** The HTTP status to answer with (400–599). */
   status: number;
   /** A short text for the response body. */
   message?: string;
-  /** For 429: when the client may try again (send it as `Retry-After`). */
+  /** For 429 and 503: when the client may try again (send it as `Retry-After`). */
   retryAfterMs?: number;
   /** Which check refused. */
   reason?: RefusalReason;

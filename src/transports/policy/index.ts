@@ -11,6 +11,7 @@ export { AddressCounts, normalizeAddress } from "./addresses.js";
 export {
   Admission,
   type AdmissionPolicy,
+  DRAIN_RETRY_AFTER_MS,
   type Refusal,
   type RefusalReason,
   type UpgradeDecision,

@@ -18,8 +18,9 @@ export interface SocketIoHandle {
   readonly namespace: string;
   /**
    * Detaches the bot: closes its connections with 1001 (each client gets the close event,
-   * then a namespace disconnect), stops the bot's handlers gracefully and leaves the
-   * Socket.IO server, its other namespaces and the clients' connections running.
+   * then a namespace disconnect), stops the bot gracefully (when this is its only transport;
+   * else the bot goes on) and leaves the Socket.IO server, its other namespaces and the
+   * clients' connections running.
    */
   close(): Promise<void>;
 }

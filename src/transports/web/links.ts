@@ -6,7 +6,13 @@
  */
 import type { ConnectionOptions, TransportHost } from "../../core/transport.js";
 import { CloseCode } from "../../protocol/codes.js";
-import { Admission, Heartbeat, type Refusal, type ResolvedPolicy } from "../policy/index.js";
+import {
+  Admission,
+  DRAIN_RETRY_AFTER_MS,
+  Heartbeat,
+  type Refusal,
+  type ResolvedPolicy,
+} from "../policy/index.js";
 import type { LinkSource } from "./hono.js";
 import { type Endpoint, Link, type LinkOwner, type Pinger } from "./link.js";
 import {
@@ -17,7 +23,11 @@ import {
   type WebSocketLike,
 } from "./platform.js";
 
-const NOT_ACCEPTING: Refusal = { status: 503, message: "not accepting connections" };
+const NOT_ACCEPTING: Refusal = {
+  status: 503,
+  message: "not accepting connections",
+  retryAfterMs: DRAIN_RETRY_AFTER_MS,
+};
 
 /** The links of one transport. */
 export class Links implements LinkOwner, LinkSource {

@@ -41,7 +41,7 @@ export interface Refused {
   readonly ok: false;
   /** The HTTP status (403 origin, 503 capacity or shutdown, 429 per address, the hook's). */
   readonly status: number;
-  /** A plain-text response with that status (and `Retry-After` for 429). */
+  /** A plain-text response with that status (and `Retry-After` for 429, and 503 while draining). */
   readonly response: RuntimeResponse;
 }
 

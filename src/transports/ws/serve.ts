@@ -24,7 +24,9 @@ export interface ServeHandle {
   /**
    * Stops gracefully: refuses new connections, closes open ones with 1001, waits for
    * handlers. With `{ drainMs }` it drains first: clients are told to reconnect elsewhere,
-   * each at a moment of its own within the window (see `StopOptions`).
+   * each at a moment of its own within the window (see `StopOptions`). When the bot also
+   * runs on another transport, only this one stops: its connections close with 1001 at once
+   * (no drain) and the bot goes on.
    */
   close(options?: StopOptions): Promise<void>;
 }

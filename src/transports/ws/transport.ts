@@ -9,15 +9,12 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { type Logger, silentLogger } from "../../core/logger.js";
 import type { ConnectionListener, Transport, TransportHost } from "../../core/transport.js";
 import { CloseCode } from "../../protocol/codes.js";
-import { Admission, Heartbeat } from "../policy/index.js";
+import { Admission, DRAIN_RETRY_AFTER_MS, Heartbeat } from "../policy/index.js";
 import type { ResolvedServeOptions } from "./options.js";
 import { RefusalLog } from "./refusals.js";
 import { type LinkOwner, toConnection, type WsLink, wire } from "./socket.js";
 import { type Attached, attach, detach, unclaimed } from "./unclaimed.js";
 import { hostOf, originOf, pathOf, refuse } from "./upgrade.js";
-
-/** `Retry-After` of an upgrade refused while draining: the client should try another node. */
-const DRAIN_RETRY_AFTER_MS = 5000;
 
 /** How long a graceful close waits for peers to answer the close frame. */
 const CLOSE_GRACE_MS = 2000;

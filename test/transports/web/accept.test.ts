@@ -58,6 +58,8 @@ describe("WebTransport.admit", () => {
     const stopped = bot.stop(undefined, { drainMs: 60_000 });
     const during = await wire.admit(request());
     expect(during.ok ? 101 : during.status).toBe(503);
+    // As botwire/ws: the client is told when to try again (another node, meanwhile).
+    expect(during.ok ? undefined : during.response.headers.get("retry-after")).toBe("5");
     expect(socket.closes).toEqual([]);
     socket.emit("close", { code: 1000, reason: "" });
     await stopped;
