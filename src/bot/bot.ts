@@ -174,14 +174,15 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     }
     this.transports.add(transport);
     try {
-      // Cancels from other nodes reach this node's turns (with a broker).
-      await Promise.all([transport.listen(this.hub), this.hub.turns.listen()]);
+      await Promise.all([transport.listen(this.hub), this.hub.turns.listen()]); // + other nodes' cancels
     } catch (error) {
       // Not half started: the transport stops serving, and a later start begins afresh.
       this.transports.delete(transport);
       await quietly(() => transport.close(CloseCode.Internal, "server failed to start"));
-      if (this.transports.size === 0) this.state = "stopped";
-      if (this.transports.size === 0) await quietly(() => this.hub.turns.unlisten());
+      if (this.transports.size > 0 || this.state !== "running") throw error;
+      this.state = "stopped";
+      await quietly(() => this.hub.turns.unlisten());
+      this.events.emit("stop");
       throw error;
     }
   }
@@ -200,7 +201,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   stop(transport?: Transport | StopOptions, options: StopOptions = {}): Promise<void> {
     if (transport !== undefined && !isTransport(transport)) return this.stop(undefined, transport);
     const drainMs = resolveDrainMs(options);
-    if (transport !== undefined && !this.transports.has(transport)) return Promise.resolve();
+    // A transport this bot does not run (or no longer: a stop is under way) stops nothing.
+    if (transport && !this.transports.has(transport)) return this.stopping ?? Promise.resolve();
     if (transport !== undefined && this.transports.size > 1) {
       this.transports.delete(transport);
       return Promise.resolve(transport.close(CloseCode.GoingAway, "server shutting down"));

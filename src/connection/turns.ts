@@ -50,6 +50,7 @@ export class Turns {
   /** Cancels that found no turn yet, per session: message id → when it lapses. */
   private readonly early = new Map<string, Map<string, number>>();
   private listener: BrokerListener | undefined;
+  private listening: Promise<void> | undefined;
 
   constructor(private readonly config: TurnsConfig) {}
 
@@ -169,19 +170,25 @@ export class Turns {
     ids.set(id, now + REMEMBER_MS);
   }
 
-  /** Listens for cancels from other nodes (with a broker). */
-  async listen(): Promise<void> {
+  /**
+   * Listens for cancels from other nodes (with a broker). Concurrent calls share one
+   * subscription and its outcome; after a failure the next call subscribes again.
+   */
+  listen(): Promise<void> {
     const broker = this.config.broker;
-    if (broker === undefined || this.listener !== undefined) return;
+    if (broker === undefined) return Promise.resolve();
+    if (this.listening !== undefined) return this.listening;
     const listener = (raw: string) => this.fromBroker(raw);
     this.listener = listener;
-    try {
-      await broker.subscribe(CHANNEL, listener);
-    } catch (error) {
-      // Not listening: the next start subscribes again.
-      if (this.listener === listener) this.listener = undefined;
-      throw error;
-    }
+    const listening = Promise.resolve()
+      .then(() => broker.subscribe(CHANNEL, listener))
+      .catch((error: unknown) => {
+        if (this.listener === listener) this.listener = undefined;
+        if (this.listening === listening) this.listening = undefined;
+        throw error;
+      });
+    this.listening = listening;
+    return listening;
   }
 
   /** Stops listening (the bot stopped). */
@@ -189,6 +196,7 @@ export class Turns {
     const { broker } = this.config;
     const listener = this.listener;
     this.listener = undefined;
+    this.listening = undefined;
     if (broker !== undefined && listener !== undefined) await broker.unsubscribe(CHANNEL, listener);
   }
 

@@ -108,9 +108,11 @@ export class RedisBroker implements Broker {
     if (listeners.size > 1) return;
     try {
       // A node may start before its subscriber has connected: wait for it, within the deadline.
-      const subscribed = whenReady(this.sub).then(() =>
-        this.sharded ? this.sub.ssubscribe(name) : this.sub.subscribe(name),
-      );
+      const subscribed = whenReady(this.sub).then(() => {
+        // Not after the deadline: a channel nobody listens to any more is not subscribed.
+        if (this.listeners.get(name) !== listeners || listeners.size === 0) return undefined;
+        return this.sharded ? this.sub.ssubscribe(name) : this.sub.subscribe(name);
+      });
       await this.timed("subscribe", subscribed);
     } catch (error) {
       // Not subscribed (as far as we know): forget the listener, so the next subscribe of

@@ -68,14 +68,16 @@ return {seq, lost, frames}
 `;
 
 /**
- * KEYS: seen hash, seen order list, session hash. ARGV: id, now, lease ms, dedup window,
- * ttl. Returns {'new'} | {'pending'} | {'done', seqsJson} | {'lost'} (the session is gone:
- * Redis lost its data, or it expired). A pending claim older than its lease (its node died
- * mid-handler) is taken over: as done when it had replied already (the seqs APPEND
- * recorded), else as new, to run again.
+ * KEYS: seen hash, seen order list, session hash, outbox, rooms. ARGV: id, now, lease ms,
+ * dedup window, ttl. Returns {'new'} | {'pending'} | {'done', seqsJson} | {'lost'} (the
+ * session is gone: Redis lost its data, or it expired). A message renews the session's TTL,
+ * as a reply does. A pending claim older than its lease (its node died mid-handler) is taken
+ * over: as done when it had replied already (the seqs APPEND recorded), else as new, to run
+ * again.
  */
 export const CLAIM = `
 if redis.call('EXISTS', KEYS[3]) == 0 then return {'lost'} end
+for i = 3, 5 do redis.call('PEXPIRE', KEYS[i], ARGV[5]) end
 local v = redis.call('HGET', KEYS[1], ARGV[1])
 local now = tonumber(ARGV[2])
 if v and string.sub(v, 1, 1) ~= 'p' then return {'done', v} end

@@ -207,10 +207,12 @@ export class RedisLedger implements Ledger {
   private async claiming(session: string, id: string): Promise<Claim> {
     const result = (await this.redis.eval(
       CLAIM,
-      3,
+      5,
       this.key("seen", session),
       this.key("seenq", session),
       this.key("sess", session),
+      this.key("out", session),
+      this.key("rooms", session),
       id,
       Date.now(),
       this.lease,

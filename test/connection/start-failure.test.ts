@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { Bot } from "../../src/index.js";
 import { type Broker, MemoryBroker } from "../../src/storage/index.js";
-import { MemoryTransport } from "../../src/testing/index.js";
+import { createTestClient, MemoryTransport } from "../../src/testing/index.js";
 
-/** A broker whose first `subscribe` fails, as a Redis that is not there yet. */
-function flakyBroker(): Broker & { subscribes: number } {
+/** A broker whose first `subscribe` fails (after `delayMs`), as a Redis not there yet. */
+function flakyBroker(delayMs = 0): Broker & { subscribes: number } {
   const inner = new MemoryBroker();
   const broker = {
     subscribes: 0,
@@ -12,7 +12,9 @@ function flakyBroker(): Broker & { subscribes: number } {
     unsubscribe: inner.unsubscribe.bind(inner),
     async subscribe(...args: Parameters<Broker["subscribe"]>) {
       broker.subscribes++;
-      if (broker.subscribes === 1) throw new Error("broker not ready");
+      const first = broker.subscribes === 1;
+      await new Promise((r) => setTimeout(r, delayMs));
+      if (first) throw new Error("broker not ready");
       return inner.subscribe(...args);
     },
   };
@@ -33,5 +35,42 @@ describe("bot.start() that fails", () => {
     expect(transport.listening).toBe(true);
     expect(broker.subscribes).toBe(2);
     await bot.stop();
+  });
+  it("fails every start that waited for the same failed subscription", async () => {
+    const broker = flakyBroker(30);
+    const bot = new Bot({ broker });
+    const events: string[] = [];
+    bot.events.on("start", () => events.push("start"));
+    bot.events.on("stop", () => events.push("stop"));
+    const started = await Promise.allSettled([
+      bot.start(new MemoryTransport()),
+      bot.start(new MemoryTransport()),
+    ]);
+    expect(started.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+    expect(bot.running).toBe(false);
+    expect(events).toEqual(["start", "stop"]);
+    await bot.start(new MemoryTransport());
+    expect(broker.subscribes).toBe(2);
+    await bot.stop();
+  });
+
+  it("a transport's stop during the bot's stop resolves when the bot has stopped", async () => {
+    const bot = new Bot({ logger: false });
+    let finished = false;
+    bot.on("message", async (ctx) => {
+      await new Promise((r) => setTimeout(r, 200));
+      finished = true;
+      await ctx.reply("done");
+    });
+    const transport = new MemoryTransport();
+    await bot.start(transport);
+    const client = createTestClient(bot);
+    void client.send("slow");
+    await new Promise((r) => setTimeout(r, 20));
+    const whole = bot.stop();
+    await new Promise((r) => setTimeout(r, 10));
+    await bot.stop(transport); // e.g. handle.close() after bot.stop() in a SIGINT handler
+    expect(finished).toBe(true);
+    await whole;
   });
 });

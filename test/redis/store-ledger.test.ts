@@ -62,4 +62,25 @@ describe("RedisStore options for its ledger", () => {
     expect(() => new RedisStore(redis, { claimLeaseMs: 0 })).toThrow(RangeError);
     expect(() => new RedisStore(redis, { claimLeaseMs: 1.5 })).toThrow(/claimLeaseMs/);
   });
+  it("a connected session stays alive on messages that get no reply, past its TTL", async () => {
+    const prefix = `store-ledger-ttl:${Date.now().toString(36)}:`;
+    const redis = new Redis({ host: "127.0.0.1", port: 6379 });
+    clients.push(redis);
+    const bot = new Bot({
+      store: new RedisStore(redis, { prefix }),
+      limits: { sessionTtlMs: 400 },
+    });
+    let runs = 0;
+    bot.command("quiet", () => void runs++); // a receipt, no bot message
+    const server = await start(bot);
+    const chat = await connect(server.url);
+    for (let i = 0; i < 8; i++) {
+      chat.post("/quiet");
+      await new Promise((r) => setTimeout(r, 150)); // 1.2 s in all: three TTLs
+    }
+    await expect.poll(() => runs).toBe(8);
+    expect(chat.raw.closed).toBeUndefined();
+    await chat.close();
+    await server.close();
+  });
 });

@@ -251,12 +251,13 @@ export class IntentRecognizer {
     this.hybrid = hybrid;
     hybrid.then(
       () => {
-        this.failures = 0;
+        if (this.hybrid === hybrid) this.failures = 0;
       },
       (error: unknown) => {
-        if (this.hybrid !== hybrid) return;
+        // A broken embedder stays broken until the examples change (`reset()`): every
+        // message gets its error, without the examples being sent to it again.
+        if (this.hybrid !== hybrid || error instanceof EmbeddingsContractError) return;
         this.hybrid = undefined;
-        if (error instanceof EmbeddingsContractError) return; // reported with every message
         this.retryAt = Date.now() + Math.min(60_000, 1000 * 2 ** this.failures++);
       },
     );

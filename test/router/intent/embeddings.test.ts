@@ -153,12 +153,20 @@ describe("pluggable embeddings", () => {
   });
 
   it("rejects, with every message, embedders that do not return one vector per text", async () => {
-    const broken: Embeddings = { embed: async () => [] };
+    let calls = 0;
+    const broken: Embeddings = {
+      embed: async () => {
+        calls++;
+        return [];
+      },
+    };
     const onEmbeddingError = vi.fn();
     const r = recognizer({ embeddings: broken, onEmbeddingError });
     // A bug of the embedder is not answered around as an outage would be.
     await expect(r.recognizeAsync("hi")).rejects.toThrow(/one vector per text/);
+    const first = calls;
     await expect(r.recognizeAsync("hi")).rejects.toThrow(/one vector per text/);
+    expect(calls).toBe(first); // the examples are not sent to a broken embedder again
     expect(onEmbeddingError).not.toHaveBeenCalled();
     expect(() => new IntentRecognizer({ embeddings: {} as never })).toThrow(TypeError);
     expect(() => new IntentRecognizer({ embeddingWeight: 2 })).toThrow(RangeError);
