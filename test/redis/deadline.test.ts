@@ -144,6 +144,8 @@ describe("commandTimeoutMs: a deadline on every Redis operation", () => {
     expect(subscribes()).toBe(2);
     // Unsubscribing the last listener of a channel (its SUBSCRIBE still unanswered).
     const pending = track(broker.subscribe("d", listener));
+    await vi.advanceTimersByTimeAsync(0); // its SUBSCRIBE is sent (a ready client), unanswered
+    expect(sub.sent.filter((s) => s.command === "subscribe")).toHaveLength(3);
     await expectDeadline("RedisBroker.unsubscribe", () => broker.unsubscribe("d", listener), 300);
     expect(pending.error).toBeInstanceOf(RedisTimeoutError);
   });
