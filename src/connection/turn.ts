@@ -161,11 +161,15 @@ async function failed<C extends Context>(
   }
   ctx.trace?.answered(ctx.route, ErrorCode.Internal);
   await host.config.report(error, ctx);
+  // Replies cannot be stored for a session that is gone: start over on a new connection,
+  // with no error frame, so the client keeps the message and sends it again there.
+  if (error instanceof SessionLostError) {
+    peer.close(CloseCode.Internal, "session lost");
+    return true;
+  }
   const { exposeErrors } = host.config;
   const text = exposeErrors && error instanceof Error ? error.message : "internal error";
   peer.sendError(ErrorCode.Internal, text, replyTo);
-  // Replies cannot be stored for a session that is gone: start over on a new connection.
-  if (error instanceof SessionLostError) peer.close(CloseCode.Internal, "session lost");
   return true;
 }
 

@@ -8,6 +8,7 @@ import {
   ServerError,
 } from "../../src/client/node.js";
 import { Bot } from "../../src/index.js";
+import { SessionLostError } from "../../src/storage/index.js";
 import { fast, gate, type Served, serveBot, until } from "./helpers.js";
 
 const cleanup: Array<() => unknown> = [];
@@ -119,6 +120,21 @@ describe("BotClient request/reply", () => {
     const again = client.request("queued after the client closed");
     await client.close();
     await expect(again).rejects.toThrow(/client closed/);
+  });
+
+  it("sends a message again when the server lost the session under its handler", async () => {
+    let calls = 0;
+    const { client } = await setup((bot) => {
+      bot.logger.error = () => {};
+      bot.on("message", (ctx) => {
+        if (++calls === 1) throw new SessionLostError("gone"); // e.g. Redis restarted empty
+        return ctx.reply(`ok ${ctx.text}`);
+      });
+    });
+    await client.connect();
+    // Closed with 1011 and no error frame: the client reconnects and sends it again.
+    expect((await client.request("hello")).text).toBe("ok hello");
+    expect(calls).toBe(2);
   });
 
   it("validates its arguments with errors that name the option", () => {
