@@ -203,7 +203,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     const drainMs = resolveDrainMs(options);
     // A transport this bot does not run (or no longer: a stop is under way) stops nothing.
     if (transport && !this.transports.has(transport)) return this.stopping ?? Promise.resolve();
-    if (transport !== undefined && this.transports.size > 1) {
+    if (transport && this.transports.size > 1) {
       this.transports.delete(transport);
       return Promise.resolve(transport.close(CloseCode.GoingAway, "server shutting down"));
     }
@@ -277,7 +277,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     // A session gone meanwhile (expired, yet still listed in a room) is skipped, not an error;
     // any other failure is reported after the others are queued.
     const results = await Promise.allSettled(
-      sessions.map(async (session) => this.hub.deliver(session, encode)),
+      sessions.map(async (s) => this.hub.deliver(s, encode)),
     );
     const failed = results.find((r) => r.status === "rejected" && !isSessionLost(r.reason));
     if (failed?.status === "rejected") throw failed.reason;

@@ -42,10 +42,10 @@ export class TurnActivity<C extends Context> {
   /** Whether an activity was shown, so `idle` must follow; and whether the turn ended. */
   private shown = false;
   private ended = false;
-  /** Whether what is shown is the automatic `typing` (not the handler's own indicator). */
-  private typing = false;
-  /** Whether the automatic `typing` may still start (not once the handler showed its own
-   * indicator or text began to flow, which can happen before the turn starts typing). */
+  /**
+   * Whether the automatic `typing` may still start: not once the handler showed its own
+   * indicator or text began to flow (which can happen before the turn starts typing).
+   */
   private automatic = true;
 
   constructor(
@@ -59,7 +59,6 @@ export class TurnActivity<C extends Context> {
     const { typingDelayMs, typingTtlMs } = this.host.streaming;
     if (typingDelayMs === 0 || this.ended || !this.automatic) return;
     this.delay = setTimeout(() => {
-      this.typing = true;
       this.send("typing", undefined, typingTtlMs);
       this.renewal = setInterval(
         () => this.send("typing", undefined, typingTtlMs),
@@ -75,7 +74,6 @@ export class TurnActivity<C extends Context> {
     const checked = checkActivity(kind, options);
     if (this.ended) return;
     this.stopTyping();
-    this.typing = false;
     this.automatic = false;
     this.send(checked.kind, checked.label, checked.ttlMs);
   }
@@ -85,10 +83,10 @@ export class TurnActivity<C extends Context> {
    * and ends now if it was shown (a handler's own indicator stays until the turn ends).
    */
   streaming(): void {
+    const typing = this.renewal !== undefined; // the automatic typing is what is shown
     this.stopTyping();
     this.automatic = false;
-    if (this.typing && this.shown && !this.ended) this.send("idle", undefined, DEFAULT_TTL_MS);
-    this.typing = false;
+    if (typing) this.send("idle", undefined, DEFAULT_TTL_MS);
   }
 
   /** The turn ended: no more activity; `idle` if anything was shown. */

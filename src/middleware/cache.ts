@@ -98,8 +98,8 @@ function positive(name: string, value: unknown): number {
  *
  * Personal replies are never shared: with the default key, a reply whose chain read
  * `ctx.user`, `ctx.session`, `ctx.history`, `ctx.dialog` or `ctx.sessionId` is not stored
- * (see `stats.personal`). A custom `key` turns
- * this check off — the key then says who shares an entry.
+ * (see `stats.personal`). A custom `key` turns this check off — the key then says who
+ * shares an entry.
  *
  * @param options - see {@link CacheOptions}
  * @example

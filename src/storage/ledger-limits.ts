@@ -25,8 +25,9 @@ export interface LedgerLimits {
    */
   outboxAgeMs: number;
   /**
-   * Outbox size (in UTF-16 code units) all sessions of the in-memory ledger may hold together; beyond it the
-   * least recently used sessions are forgotten (their clients get a fresh session).
+   * Outbox size (in UTF-16 code units) all sessions of the in-memory ledger may hold
+   * together; beyond it the least recently used sessions are forgotten (their clients get a
+   * fresh session).
    * @default 268435456 (256 MiB)
    */
   ledgerBytes: number;

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { ROOT } from "../runtimes/helpers.js";
@@ -20,21 +20,12 @@ function runToEnd(args: string[]): Promise<{ code: number | null; out: string; e
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: "0", HOST: "127.0.0.1", NO_COLOR: "1" };
   delete env.OPENAI_API_KEY;
   delete env.BOT_TOKEN;
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, args, { cwd: ROOT, env }, (_error, out, err) =>
+      resolve({ code: child.exitCode, out, err }),
+    );
+    children.add(child);
   });
-  children.add(child);
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, out, err })));
 }
 
 /** The built client, as an app imports it (Node 20 has no global WebSocket). */

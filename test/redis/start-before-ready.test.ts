@@ -3,11 +3,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { WebSocket } from "ws";
 import { Bot } from "../../src/index.js";
 import { RedisBroker, RedisStore } from "../../src/redis/index.js";
 import { serve } from "../../src/transports/ws/index.js";
 import { skipWithoutRedis } from "../helpers/redis-available.js";
+import { type Frame, RawClient } from "../helpers/ws-client.js";
 
 // docs/scaling.md's setup: clients that fail at once while disconnected
 // (`enableOfflineQueue: false`), handed to the bot before they have connected, and served
@@ -27,18 +27,14 @@ async function listen() {
   return { server, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** The first frame a new connection gets. */
-function firstFrame(url: string): Promise<{ type?: string }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    ws.once("message", (data) => {
-      resolve(JSON.parse(String(data)) as { type?: string });
-      ws.close();
-    });
-    ws.once("open", () => ws.send(JSON.stringify({ type: "hello" })));
-    ws.once("error", reject);
-    ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-  });
+/** The first frame a new connection gets after its hello (rejects when the upgrade is refused). */
+async function firstFrame(url: string): Promise<Frame> {
+  const client = new RawClient(url);
+  cleanup.push(() => client.close());
+  await client.opened;
+  client.send({ type: "hello" });
+  await client.next("welcome");
+  return client.frames[0] as Frame;
 }
 
 describe.skipIf(skip)("a bot served before its Redis clients have connected", () => {
